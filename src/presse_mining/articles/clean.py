@@ -1,0 +1,56 @@
+"""Text clean-up shared by every source: headers, repeated paragraphs, white space."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from difflib import SequenceMatcher
+
+# A text may start with " date 2021-11 " (an archive header): metadata, not article text.
+_DATE_HEADER = re.compile(r"^\s*date\s+(\d{4}(?:-\d{2}(?:-\d{2})?)?)\s+")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+
+
+def split_date_header(text: str) -> tuple[str | None, str]:
+    """(published, rest) when the text starts with a ` date YYYY-MM ` header."""
+    match = _DATE_HEADER.match(text)
+    if not match:
+        return None, text
+    return match.group(1), text[match.end():]
+
+
+def clean_text(text: str) -> str:
+    """Normalise white space and drop paragraphs that repeat an earlier one.
+
+    Press pages often print the lead or a photo caption twice; analysing it twice
+    would count every name and event twice.
+    """
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u00ad", "")  # soft hyphens split words invisibly
+    kept: list[str] = []
+    for line in text.split("\n"):
+        line = _SPACES.sub(" ", line).strip()
+        if not line:
+            continue
+        if any(_same_paragraph(line, earlier) for earlier in kept):
+            continue
+        kept.append(line)
+    return "\n\n".join(kept)
+
+
+def _same_paragraph(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 80 or abs(len(a) - len(b)) > 0.15 * max(len(a), len(b)):
+        return False
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.92
+
+
+def guess_title(text: str) -> str | None:
+    """The first paragraph when it reads like a headline, else its first sentence, shortened."""
+    first = text.split("\n", 1)[0].strip()
+    if not first:
+        return None
+    if len(first) <= 160:
+        return first
+    sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
+    return sentence if len(sentence) <= 160 else sentence[:157].rsplit(" ", 1)[0] + " …"

@@ -1,0 +1,40 @@
+"""A processed Doc → the stable plain-dict result of `presse_mining.extract`.
+
+docs/output.md documents the format; the store writes exactly this.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from .canonical import canonical_name
+
+for _attr in ("dates", "roles", "events"):
+    if not Doc.has_extension(_attr):
+        Doc.set_extension(_attr, default=None)
+if not Doc.has_extension("published"):
+    Doc.set_extension("published", default=None)
+
+
+def doc_result(doc: Doc) -> dict:
+    sentence_of = {}
+    for number, sent in enumerate(doc.sents):
+        for token in sent:
+            sentence_of[token.i] = number
+    entities = [
+        {
+            "text": ent.text,
+            "label": ent.label_,
+            "start": ent.start_char,
+            "end": ent.end_char,
+            "canonical": canonical_name(ent),
+            "sentence": sentence_of.get(ent.start),
+        }
+        for ent in doc.ents
+        if ent.label_ in ("PER", "ORG", "LOC", "MISC")
+    ]
+    return {
+        "entities": entities,
+        "dates": list(doc._.dates or []),
+        "roles": list(doc._.roles or []),
+        "events": list(doc._.events or []),
+    }

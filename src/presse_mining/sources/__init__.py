@@ -1,0 +1,1 @@
+"""Sources: where articles come from (local files; the crawler in `crawl`)."""
