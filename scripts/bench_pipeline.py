@@ -1,0 +1,349 @@
+"""Benchmark the analysis: words/second per stage, whole runs with 1 and 2 workers, peak memory.
+
+    .venv/bin/python scripts/bench_pipeline.py                       # defaults, appends to docs/benchmarks.md
+    .venv/bin/python scripts/bench_pipeline.py --articles 4000 --workers 1,2,4 --no-append
+    .venv/bin/python scripts/bench_pipeline.py --memory-sizes 500,2000,8000   # peak memory as N grows
+    .venv/bin/python scripts/bench_pipeline.py --profile             # cProfile of the in-process analysis
+
+The corpus is built by recombining the development texts (default
+/work/shared/corpus-dev/texts, or --texts DIR) paragraph by paragraph and
+sentence by sentence, so the language is real German press prose; nothing of them
+is written into the repository. "Words" are spaCy tokens, as `spacy benchmark
+speed` counts them (its published figures are tokens per second).
+
+Stages are timed one after the other in this process on the same docs: the
+tokenizer, each pipeline component (grouped: NER = tok2vec + ner; dates; roles/events),
+the fields classifier, the Doc → result conversion and the store (save_analyses
+into a fresh database). Whole runs are `presse-mining analyze --workers K` as a
+subprocess on a fresh copy of one imported database: wall time, CPU time of the
+process tree, and the peak of the tree's summed resident memory (psutil, sampled).
+Both wall and CPU figures are printed: on a machine shared with other work, wall
+time measures the neighbours too, CPU time does not.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import platform
+import pstats
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import psutil
+import spacy
+
+from presse_mining.articles import Article
+from presse_mining.nlp import fields as fields_stage
+from presse_mining.nlp.analysis import analyze_many
+from presse_mining.nlp.extract import doc_result
+from presse_mining.nlp.pipeline import default_model_path, load_nlp
+from presse_mining.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+DEV_TEXTS = Path("/work/shared/corpus-dev/texts")
+STAGE_OF = {
+    "tok2vec": "NER", "ner": "NER", "transformer": "NER",
+    "sentencizer": "sentences", "senter": "sentences", "parser": "sentences",
+    "presse_dates": "dates", "presse_roles": "roles/events", "presse_events": "roles/events",
+}
+
+
+# -- corpus ------------------------------------------------------------------------
+def load_pieces(texts_dir: Path) -> tuple[list[str], list[str]]:
+    """Paragraphs and sentences of the development texts (header lines dropped)."""
+    paragraphs, sentences = [], []
+    for path in sorted(texts_dir.glob("*.txt")):
+        text = re.sub(r"^\s*date \S+\s*\n", "", path.read_text(encoding="utf-8", errors="replace"))
+        for paragraph in re.split(r"\n\s*\n", text):
+            paragraph = " ".join(paragraph.split())
+            if len(paragraph.split()) < 6:
+                continue
+            paragraphs.append(paragraph)
+            sentences += [s for s in re.split(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ„])", paragraph) if len(s.split()) >= 4]
+    if not paragraphs:
+        sys.exit(f"{texts_dir}: no texts (give --texts DIR with .txt files)")
+    return paragraphs, sentences
+
+
+def build_corpus(n: int, texts_dir: Path, seed: int = 8) -> list[Article]:
+    """n articles: a sentence as title, then paragraphs, some whole, some re-mixed from sentences."""
+    paragraphs, sentences = load_pieces(texts_dir)
+    rng = random.Random(seed)
+    start = date(2010, 1, 1)
+    articles = []
+    for number in range(n):
+        body = []
+        for _ in range(rng.randint(3, 6)):
+            if rng.random() < 0.5:
+                body.append(rng.choice(paragraphs))
+            else:
+                body.append(" ".join(rng.sample(sentences, rng.randint(2, 5))))
+        title = rng.choice(sentences)[:120]
+        published = (start + timedelta(days=rng.randrange(15 * 365))).isoformat()
+        articles.append(Article(text=title + "\n\n" + "\n\n".join(body), title=title, published=published,
+                                url=f"bench://article/{number}", source="bench", extractor="bench"))
+    return articles
+
+
+def make_db(articles: list[Article], path: Path) -> None:
+    with Store(path) as store:
+        for article in articles:
+            store.save_article(article)
+
+
+# -- stages ------------------------------------------------------------------------
+class Clock:
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = time.process_time() - self.cpu
+
+
+def measure_stages(nlp, articles: list[Article], workdir: Path) -> tuple[int, list[tuple[str, str, float, float]]]:
+    """(tokens, [(stage, components, wall s, cpu s)]) for the articles, stage by stage."""
+    rows = []
+    with Clock() as clock:
+        docs = [nlp.make_doc(a.text) for a in articles]
+    tokens = sum(len(doc) for doc in docs)
+    rows.append(("tokenizer", "tokenizer", clock.wall, clock.cpu))
+    for doc, article in zip(docs, articles):
+        doc._.published = article.published
+    for name, component in nlp.pipeline:
+        with Clock() as clock:
+            if hasattr(component, "pipe"):
+                docs = list(component.pipe(docs, batch_size=64))
+            else:
+                docs = [component(doc) for doc in docs]
+        rows.append((STAGE_OF.get(name, name), name, clock.wall, clock.cpu))
+    classifier = fields_stage.load_classifier()
+    with Clock() as clock:
+        fields = [classifier.classify(doc) if classifier else [] for doc in docs]
+    rows.append(("fields", type(classifier).__name__ if classifier else "(no classifier)", clock.wall, clock.cpu))
+    with Clock() as clock:
+        results = []
+        for doc, found in zip(docs, fields):
+            result = {"published": doc._.published, **doc_result(doc), "fields": found}
+            results.append(result)
+    rows.append(("result", "doc_result", clock.wall, clock.cpu))
+    db = workdir / "stages.db"
+    make_db(articles, db)
+    with Store(db) as store:
+        ids = [row[0] for row in store.conn.execute("SELECT id FROM articles ORDER BY id")]
+        records = list(zip(ids, results))
+        with Clock() as clock:
+            for first in range(0, len(records), 64):
+                store.save_analyses(records[first:first + 64])
+            store.prune_entities()
+    rows.append(("store", "save_analyses", clock.wall, clock.cpu))
+    return tokens, rows
+
+
+def group(rows):
+    """Per-component rows → per-stage rows (summed), in first-seen order."""
+    grouped: dict[str, list] = {}
+    for stage, component, wall, cpu in rows:
+        entry = grouped.setdefault(stage, [[], 0.0, 0.0])
+        entry[0].append(component)
+        entry[1] += wall
+        entry[2] += cpu
+    return [(stage, "+".join(parts), wall, cpu) for stage, (parts, wall, cpu) in grouped.items()]
+
+
+# -- whole runs --------------------------------------------------------------------
+def whole_run(template: Path, workdir: Path, workers: int, env: dict, batch_size: int) -> dict:
+    """`presse-mining analyze --workers K` on a copy of the template: wall, CPU, peak memory."""
+    db = workdir / f"run{workers}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    shutil.copy(template, db)
+    command = [sys.executable, "-m", "presse_mining", "analyze", "--db", str(db), "--workers", str(workers),
+               "--batch-size", str(batch_size)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = [0]
+    sampler = threading.Thread(target=sample_memory, args=(process.pid, peak), daemon=True)
+    sampler.start()
+    out, err = process.communicate()
+    wall = time.perf_counter() - started
+    sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if process.returncode != 0:
+        sys.exit(f"analyze --workers {workers} failed:\n{err}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"workers": workers, "wall": wall, "cpu": cpu, "peak_rss": peak[0], "output": out.strip()}
+
+
+def sample_memory(pid: int, peak: list[int]) -> None:
+    """Peak of the summed RSS of a process and its descendants, sampled every 50 ms."""
+    try:
+        root = psutil.Process(pid)
+        while root.is_running() and root.status() != psutil.STATUS_ZOMBIE:
+            total = 0
+            for process in [root, *root.children(recursive=True)]:
+                try:
+                    total += process.memory_info().rss
+                except psutil.Error:
+                    pass
+            peak[0] = max(peak[0], total)
+            time.sleep(0.05)
+    except psutil.Error:
+        pass
+
+
+# -- report ------------------------------------------------------------------------
+def machine() -> str:
+    model = platform.processor() or "cpu"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = psutil.virtual_memory().total / 2**30
+    return (f"{model}, {psutil.cpu_count()} cores ({len(os.sched_getaffinity(0))} usable), {memory:.0f} GiB, "
+            f"load average {os.getloadavg()[0]:.1f} at start; Python {platform.python_version()}, spaCy {spacy.__version__}")
+
+
+def rate(tokens: int, seconds: float) -> str:
+    return f"{tokens / seconds:,.0f}" if seconds > 0 else "-"
+
+
+def report(args, nlp, model: Path, stage_tokens, stages, runs, run_tokens, run_articles, scaling) -> str:
+    ner = [r for r in stages if r[0] == "NER"]
+    tokenizer = [r for r in stages if r[0] == "tokenizer"]
+    lines = [
+        f"### bench_pipeline — {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"- machine: {machine()}",
+        f"- pipeline: {', '.join(nlp.pipe_names) or '(none)'} "
+        f"({'trained model ' + str(model) if model.exists() else 'no trained model at ' + str(model) + ': blank German tokenizer'})"
+        f"; fields classifier: {type(fields_stage.load_classifier()).__name__ if fields_stage.load_classifier() else 'none'}",
+        f"- corpus: development texts recombined (seed {args.seed}); stages on {args.stage_articles} articles "
+        f"({stage_tokens:,} tokens), whole runs on {run_articles} articles ({run_tokens:,} tokens), batch size {args.batch_size}",
+        f"- command: `python scripts/bench_pipeline.py {' '.join(sys.argv[1:])}`".rstrip(),
+        "",
+        "| stage | components | words/s (CPU) | words/s (wall) | share of CPU |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    total_cpu = sum(r[3] for r in stages)
+    for stage, components, wall, cpu in stages:
+        lines.append(f"| {stage} | {components} | {rate(stage_tokens, cpu)} | {rate(stage_tokens, wall)} | "
+                     f"{100 * cpu / total_cpu:.0f}% |")
+    lines.append(f"| **all stages** | | **{rate(stage_tokens, total_cpu)}** | "
+                 f"{rate(stage_tokens, sum(r[2] for r in stages))} | 100% |")
+    lines += ["", "| whole run (`analyze`) | wall s | words/s (wall) | CPU s | words/s per CPU s | speed-up | peak memory |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    base = runs[0]["wall"] if runs else None
+    for run in runs:
+        lines.append(f"| --workers {run['workers']} | {run['wall']:.1f} | {rate(run_tokens, run['wall'])} | "
+                     f"{run['cpu']:.1f} | {rate(run_tokens, run['cpu'])} | {base / run['wall']:.2f}× | "
+                     f"{run['peak_rss'] / 2**20:,.0f} MB |")
+    if scaling:
+        lines += ["", f"| articles (--workers {args.scaling_workers}) | wall s | peak memory |", "| ---: | ---: | ---: |"]
+        for n, run in scaling:
+            lines.append(f"| {n:,} | {run['wall']:.1f} | {run['peak_rss'] / 2**20:,.0f} MB |")
+    lines.append("")
+    if ner and runs:
+        ner_cpu = sum(r[3] for r in ner + tokenizer) / stage_tokens
+        whole_cpu = runs[0]["cpu"] / run_tokens
+        lines.append(f"Overhead of the whole 1-worker run (storage, startup included) over tokenizer + NER alone, "
+                     f"per token of CPU: {100 * (whole_cpu / ner_cpu - 1):.0f}%.")
+    else:
+        lines.append("Overhead over NER alone: not measurable, the pipeline has no NER component.")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def profile(nlp, articles: list[Article], workdir: Path, top: int) -> str:
+    """cProfile of the in-process path: analyze_many + save_analyses."""
+    db = workdir / "profile.db"
+    make_db(articles, db)
+    profiler = cProfile.Profile()
+    with Store(db) as store:
+        rows = [(r[0], r[1], r[2]) for r in store.conn.execute("SELECT id, text, published FROM articles ORDER BY id")]
+        profiler.enable()
+        results = analyze_many(((text, published) for _, text, published in rows), nlp=nlp)
+        records = [(article_id, result) for (article_id, _, _), result in zip(rows, results)]
+        for first in range(0, len(records), 64):
+            store.save_analyses(records[first:first + 64])
+        profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
+    return out.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=2000, help="articles in the whole runs")
+    parser.add_argument("--stage-articles", type=int, default=500, help="articles for the per-stage timing")
+    parser.add_argument("--workers", default="1,2", help="comma-separated worker counts for whole runs")
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--memory-sizes", default="", help="comma-separated corpus sizes: peak memory as N grows")
+    parser.add_argument("--scaling-workers", type=int, default=2)
+    parser.add_argument("--texts", type=Path, default=DEV_TEXTS, help="folder of .txt development texts")
+    parser.add_argument("--model", type=Path, help="trained pipeline (default: models/de_presse or PRESSE_MODEL)")
+    parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of the in-process analysis")
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks.md")
+    parser.add_argument("--no-append", action="store_true", help="print only, do not append to --out")
+    args = parser.parse_args()
+
+    model = args.model or default_model_path()
+    env = dict(os.environ, **({"PRESSE_MODEL": str(model)} if args.model else {}))
+    nlp = load_nlp(str(model) if args.model else None)
+    workers = [int(w) for w in args.workers.split(",") if w]
+    sizes = [int(n) for n in args.memory_sizes.split(",") if n]
+    with tempfile.TemporaryDirectory(prefix="bench_pipeline_") as tmp:
+        workdir = Path(tmp)
+        stage_corpus = build_corpus(args.stage_articles, args.texts, args.seed)
+        if args.profile:
+            print(profile(nlp, stage_corpus, workdir, 30))
+        stage_tokens, stage_rows = measure_stages(nlp, stage_corpus, workdir)
+        stages = group(stage_rows)
+        del stage_corpus
+        corpus = build_corpus(args.articles, args.texts, args.seed + 1)
+        run_tokens = sum(len(nlp.make_doc(a.text)) for a in corpus)
+        template = workdir / "template.db"
+        make_db(corpus, template)
+        del corpus
+        runs = []
+        for k in workers:
+            runs.append(whole_run(template, workdir, k, env, args.batch_size))
+            print(f"--workers {k}: {runs[-1]['output']} in {runs[-1]['wall']:.1f} s", file=sys.stderr)
+        scaling = []
+        for n in sizes:
+            make_db(build_corpus(n, args.texts, args.seed + 2), workdir / f"scaling{n}.db")
+            scaling.append((n, whole_run(workdir / f"scaling{n}.db", workdir, args.scaling_workers, env,
+                                         args.batch_size)))
+            print(f"{n} articles: {scaling[-1][1]['peak_rss'] / 2**20:.0f} MB", file=sys.stderr)
+    text = report(args, nlp, model, stage_tokens, stages, runs, run_tokens, args.articles, scaling)
+    print(text)
+    if not args.no_append:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        new = not args.out.exists()
+        with args.out.open("a", encoding="utf-8") as out:
+            if new:
+                out.write("# Benchmarks\n\nMeasured figures, newest last; each section says the machine, the date "
+                          "and the command that reproduces it.\n\n")
+            out.write("\n" + text)
+        print(f"appended to {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,184 @@
+"""Domain knowledge as a spaCy component: places and institutions, generated from data.
+
+Places: every German Kreis and municipality of the Destatis register (data/places.tsv)
+with the inflected forms press texts use (`des Kreises Soest`, `Märkischen Kreises`,
+`Rhein-Sieg-Kreises`). A municipality name that the training corpora also use as an
+ordinary lower-case word (Essen, Weil, Senden) is only taken after a place cue
+(`in`, `aus`, `Stadt`, ...). Places only fill gaps the statistical NER left.
+
+Institutions: the head terms of data/institutions.tsv with their inflections, and a
+place attached (`Kommunales Integrationszentrum des Kreises Olpe`, `Jobcenter Kreis
+Soest`, `Kreissportbund Siegen-Wittgenstein`). These are longer and surer than what
+the model finds, so they replace overlapping model spans (the model often finds only
+the place inside such a name).
+"""
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from importlib import resources
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+KREIS_WORDS = ["Kreis", "Kreises", "Landkreis", "Landkreises", "Kreis-", "Rhein-Kreis"]
+PLACE_CUES = {"in", "im", "aus", "nach", "bei", "von", "Stadt", "Gemeinde", "Stadt-", "Kreisstadt", "Hansestadt"}
+
+
+def _data(name: str):
+    return resources.files("presse_mining").joinpath("data", name).open(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def places() -> list[dict]:
+    with _data("places.tsv") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+@lru_cache(maxsize=1)
+def ambiguous_words() -> frozenset[str]:
+    """Lower-case words of ordinary German: places named like them need a cue."""
+    with _data("common_words.txt") as handle:
+        return frozenset(line.strip() for line in handle if line.strip() and not line.startswith("#"))
+
+
+def kreis_forms(name: str) -> list[str]:
+    """Surface forms of a Kreis name: 'Märkischer Kreis' -> 'Märkischen Kreises', ..."""
+    forms = {name}
+    if name.endswith("kreis") or name.endswith("Kreis"):
+        forms.add(name + "es")
+        words = name.split()
+        if len(words) == 2 and words[0].endswith("er"):  # Märkischer Kreis, Oberbergischer Kreis
+            stem = words[0][:-2]
+            for ending in ("e", "en", "em", "er"):
+                forms |= {f"{stem}{ending} {words[1]}", f"{stem}{ending} {words[1]}es"}
+    return sorted(forms)
+
+
+def _adjective_forms(word: str) -> set[str]:
+    """Kommunales -> Kommunale, Kommunalen, Kommunalem, Kommunales, Kommunaler."""
+    for ending in ("es", "er", "e"):
+        if word.endswith(ending) and word[:1].isupper() and len(word) > 5:
+            stem = word[: -len(ending)]
+            return {stem + e for e in ("e", "en", "em", "es", "er")}
+    return {word}
+
+
+def _noun_forms(word: str) -> set[str]:
+    forms = {word, word + "s", word + "es", word + "n", word + "en"}
+    if word.endswith("bund"):
+        forms |= {word[:-4] + "bünde", word[:-4] + "bünden"}
+    if word.endswith("zentrum"):
+        forms |= {word[:-2] + "en"}
+    if word.endswith("rat"):
+        forms |= {word + "es", word[:-3] + "räte", word[:-3] + "räten"}
+    if word.endswith("Kreuz"):
+        forms |= {word + "es"}
+    return forms
+
+
+def head_patterns(head: str) -> list[list[dict]]:
+    words = head.split()
+    if len(words) == 1:
+        return [[{"ORTH": {"IN": sorted(_noun_forms(words[0]))}}]]
+    tokens = []
+    for i, w in enumerate(words):
+        if i == len(words) - 1:
+            tokens.append({"ORTH": {"IN": sorted(_noun_forms(w))}})
+        elif w[:1].isupper() and i < len(words) - 1 and words[i + 1][:1].isupper():
+            tokens.append({"ORTH": {"IN": sorted(_adjective_forms(w))}})
+        else:
+            tokens.append({"LOWER": w.lower()})
+    return [tokens]
+
+
+@lru_cache(maxsize=1)
+def place_names() -> dict[str, set[str]]:
+    kreise, towns = set(), set()
+    for row in places():
+        if row["level"] == "kreis" and row["kind"] in ("Kreis", "Landkreis"):
+            kreise.add(row["name"])
+        elif row["level"] in ("gemeinde",):
+            towns.add(row["name"])
+        elif row["level"] == "kreis":  # kreisfreie Städte
+            towns.add(row["name"])
+    laender = {row["name"] for row in places() if row["level"] == "land"}
+    return {"kreise": kreise, "towns": towns, "laender": laender}
+
+
+def build_matchers(nlp: Language) -> tuple[Matcher, PhraseMatcher, PhraseMatcher, Matcher]:
+    names = place_names()
+    ambiguous = ambiguous_words()
+    # towns: plain names in a PhraseMatcher; ambiguous ones only after a cue
+    sure, cued = PhraseMatcher(nlp.vocab), Matcher(nlp.vocab)
+    plain = [n for n in names["towns"] | names["laender"] | {"NRW"} if "(" not in n]
+    safe = [n for n in plain if n.lower() not in ambiguous]
+    unsafe = [n for n in plain if n.lower() in ambiguous and " " not in n]
+    sure.add("LOC", list(nlp.tokenizer.pipe(safe)))
+    cued.add("LOC", [[{"ORTH": {"IN": sorted(PLACE_CUES)}}, {"ORTH": {"IN": sorted(unsafe)}}]])
+    # Kreise: "Kreis Soest", "Kreises Soest", compound and adjective names with their forms
+    kreis_phrases = []
+    for kreis in names["kreise"]:
+        if kreis.endswith(("kreis", "Kreis")) or " " in kreis or kreis.startswith(("Region", "Städteregion")):
+            kreis_phrases += kreis_forms(kreis)
+        else:
+            kreis_phrases += [f"{w} {kreis}" for w in ("Kreis", "Kreises", "Landkreis", "Landkreises")]
+    kreis_matcher = PhraseMatcher(nlp.vocab)
+    kreis_matcher.add("LOC", list(nlp.tokenizer.pipe(sorted(set(kreis_phrases)))))
+    # institutions, with an optional place attached
+    single_places = sorted({n for n in names["towns"] | names["kreise"] if " " not in n and "(" not in n})
+    single_places += sorted({f for k in names["kreise"] if k.endswith("kreis") for f in kreis_forms(k)})
+    place = {"ORTH": {"IN": single_places}}
+    adjective_kreis = sorted({f.split()[0] for k in names["kreise"] if " " in k and k.endswith("Kreis") for f in kreis_forms(k)})
+    attachments = [
+        [],
+        [place],
+        [{"ORTH": {"IN": ["Kreis", "Landkreis"]}}, place],
+        [{"LOWER": {"IN": ["des", "im"]}}, {"ORTH": {"IN": ["Kreises", "Landkreises", "Kreis"]}}, place],
+        [{"LOWER": "der"}, {"ORTH": {"IN": ["Stadt", "Gemeinde", "Kreisstadt", "Hansestadt"]}}, place],
+        [{"LOWER": {"IN": ["des", "der"]}}, place],
+        [{"LOWER": "des"}, {"ORTH": {"IN": adjective_kreis}}, {"ORTH": {"IN": ["Kreises"]}}],
+        [{"ORTH": {"IN": adjective_kreis}}, {"ORTH": {"IN": ["Kreis"]}}],
+        [{"LOWER": "für"}, {"LOWER": {"IN": ["den", "die", "das"]}}, {"ORTH": {"IN": ["Kreis", "Stadt", "Dekanat", "Erzbistum", "Bistum", "Region"]}}, place],
+    ]
+    institutions = Matcher(nlp.vocab)
+    with _data("institutions.tsv") as handle:
+        rows = [line.rstrip("\n").split("\t") for line in handle if line.strip() and not line.startswith("#")]
+    for head, attach in rows:
+        for pattern in head_patterns(head):
+            variants = attachments if attach == "yes" else [[]]
+            institutions.add("ORG", [pattern + tail for tail in variants])
+    return institutions, kreis_matcher, sure, cued
+
+
+class EntityRules:
+    def __init__(self, nlp: Language, overwrite_institutions: bool = True):
+        self.institutions, self.kreise, self.towns, self.cued = build_matchers(nlp)
+        self.overwrite_institutions = overwrite_institutions
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = list(doc.ents)
+        institutions = [Span(doc, s, e, label="ORG") for _, s, e in self.institutions(doc)]
+        institutions = filter_spans(institutions)
+        if institutions and self.overwrite_institutions:
+            taken = {i for span in institutions for i in range(span.start, span.end)}
+            # a model span that sticks out of an institution name is kept only if it does not overlap it
+            ents = [e for e in ents if not any(i in taken for i in range(e.start, e.end))] + institutions
+        places = [Span(doc, s, e, label="LOC") for _, s, e in self.kreise(doc)]
+        places += [Span(doc, s, e, label="LOC") for _, s, e in self.towns(doc)]
+        places += [Span(doc, s + 1, e, label="LOC") for _, s, e in self.cued(doc)]
+        taken = {i for span in ents for i in range(span.start, span.end)}
+        for span in filter_spans(places):
+            if not any(i in taken for i in range(span.start, span.end)):
+                ents.append(span)
+                taken.update(range(span.start, span.end))
+        doc.ents = filter_spans(ents)
+        return doc
+
+
+@Language.factory("presse_entities", default_config={"overwrite_institutions": True})
+def make_entity_rules(nlp: Language, name: str, overwrite_institutions: bool):
+    return EntityRules(nlp, overwrite_institutions=overwrite_institutions)
