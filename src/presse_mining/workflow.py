@@ -5,7 +5,7 @@ Each function takes an open Store and reports what it did; the CLI prints it.
 from __future__ import annotations
 
 import logging
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,11 +34,12 @@ class Report:
 def import_paths(store: Store, paths: Iterable[str | Path], progress: bool = False) -> Report:
     """Import every document under `paths`; a bad one is reported and skipped."""
     report = Report()
-    try:
-        files = list(iter_paths(paths))
-    except InputError as error:
-        report.errors.append(str(error))
-        return report
+    files = []
+    for path in paths:  # a missing path is reported; the others are still imported
+        try:
+            files += list(iter_paths([path]))
+        except InputError as error:
+            report.errors.append(str(error))
     for path in tqdm(files, desc="import", unit="file", disable=not progress):
         try:
             for item in read_documents(path):
@@ -52,25 +53,25 @@ def import_paths(store: Store, paths: Iterable[str | Path], progress: bool = Fal
     return report
 
 
-def analyze_store(store: Store, *, everything: bool = False, progress: bool = False, nlp=None) -> Report:
-    """Run the NLP stages over articles not yet analysed (or all) and store the results."""
-    from .nlp import analyze_many
+def analyze_store(
+    store: Store, *, everything: bool = False, progress: bool = False, nlp=None,
+    workers: int = 1, engine: str = "local", scheduler: str | None = None, batch_size: int | None = None,
+) -> Report:
+    """Run the NLP stages over articles not yet analysed (or all) and store the results.
+
+    workers > 1 runs the pipeline in that many processes, engine="dask" on the Dask
+    cluster at `scheduler`; this process alone writes, one transaction per batch of
+    articles, in id order (nlp/parallel.py), so a stopped run goes on where it stopped.
+    """
+    from .nlp.parallel import DEFAULT_BATCH_SIZE, analyze_articles
 
     report = Report()
-    total = store.count_to_analyze(everything=everything)
-    if not total:
+    analysed = analyze_articles(
+        store, everything=everything, progress=progress, nlp=nlp, workers=workers, engine=engine,
+        scheduler=scheduler, batch_size=batch_size or DEFAULT_BATCH_SIZE, on_failed=report.errors.append,
+    )
+    if not analysed:
         return report
-    # Streamed by id in batches, so memory stays flat whatever the corpus size.
-    ids: deque[int] = deque()
-
-    def texts():
-        for article in store.articles_to_analyze(everything=everything):
-            ids.append(article["id"])
-            yield article["text"], article["published"]
-
-    results = analyze_many(texts(), nlp=nlp)
-    for result in tqdm(results, total=total, desc="analyze", unit="article", disable=not progress):
-        store.save_analysis(ids.popleft(), result)
-        report.counts["analysed"] += 1
+    report.counts["analysed"] = analysed
     store.prune_entities()
     return report

@@ -13,13 +13,17 @@ import re
 from dataclasses import dataclass
 
 import trafilatura
+from htmldate import find_date
+from trafilatura.utils import load_html
 from bs4 import BeautifulSoup
 from bs4.dammit import UnicodeDammit
 
 from .clean import clean_text
+from .dates import find_published
 
 log = logging.getLogger(__name__)
 
+_LATIN1_NAMES = {"iso-8859-1", "latin-1", "latin1", "l1", "iso8859-1", "us-ascii", "ascii", "windows-1252"}
 MIN_TEXT_CHARS = 200  # below this, trafilatura probably missed the article body
 
 
@@ -35,43 +39,68 @@ class ParsedPage:
 
 def decode_html(raw: bytes, declared: str | None = None) -> str:
     """Bytes → str, trusting a declared charset only when the bytes agree with it."""
-    encodings = [e for e in (declared, "utf-8") if e]
+    # As browsers do (WHATWG): a page declared ISO-8859-1 or ASCII is read as cp1252,
+    # so the typographic quotes and € of Windows-made pages come out right.
+    if declared and declared.strip().lower().replace("_", "-") in _LATIN1_NAMES:
+        declared = "cp1252"
+    # Bytes that are valid UTF-8 are UTF-8 whatever the header says (mis-declared pages
+    # are common); Latin-1 text with umlauts is practically never valid UTF-8.
+    encodings = [e for e in ("utf-8", declared) if e]
     dammit = UnicodeDammit(raw, known_definite_encodings=encodings, is_html=True)
     if dammit.unicode_markup is None:
         return raw.decode("cp1252", errors="replace")
+    if (dammit.original_encoding or "").lower().replace("_", "-") in _LATIN1_NAMES:
+        return raw.decode("cp1252", errors="replace")  # a <meta charset=iso-8859-1> page
     return dammit.unicode_markup
 
 
-def parse_html(html: str | bytes, url: str | None = None) -> ParsedPage:
-    """Parse one article page. Never raises on odd markup; an empty page gives empty text."""
+def parse_html(html: str | bytes, url: str | None = None, encoding: str | None = None) -> ParsedPage:
+    """Parse one article page. Never raises on odd markup; an empty page gives empty text.
+
+    `encoding` is the charset the server declared (HTTP Content-Type), if any.
+    """
     if isinstance(html, bytes):
-        html = decode_html(html)
-    soup = BeautifulSoup(html, "lxml")
-    meta = _json_ld(soup)
-    canonical = _canonical(soup) or meta.get("url") or url
+        html = decode_html(html, encoding)
+    # One lxml parse serves the JSON-LD and <head> reading and trafilatura (which copies it).
+    tree = load_html(html) if html.strip() else None
+    meta = _json_ld(tree)
+    canonical = _canonical(tree) or meta.get("url") or url
+    page_title = _tree_title(tree)
 
     text, extractor, doc = "", "", None
-    try:
-        doc = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=True
-        )
-    except Exception as error:  # trafilatura can fail on pathological markup
-        log.warning("trafilatura failed on %s: %s", url or "page", error)
+    if tree is not None:
+        try:
+            # Metadata comes from our cheaper readers below (JSON-LD, <head>, htmldate's quick
+            # mode, the dateline): trafilatura's own metadata pass costs more than its text pass.
+            doc = trafilatura.bare_extraction(tree, url=url, fast=True, with_metadata=False, include_tables=True)
+        except Exception as error:  # trafilatura can fail on pathological markup
+            log.warning("trafilatura failed on %s: %s", url or "page", error)
     if doc is not None and doc.text:
-        text, extractor = doc.text, "trafilatura"
+        # reader comments follow the article, as in trafilatura.extract's output
+        text, extractor = doc.text + ("\n" + doc.comments if doc.comments else ""), "trafilatura"
     if len(text) < MIN_TEXT_CHARS:
-        fallback = _soup_text(soup)
-        if len(fallback) > len(text) * 1.5:
-            text, extractor = fallback, "beautifulsoup"
-    if meta.get("articleBody") and len(meta["articleBody"]) > len(text) * 1.2:
-        text, extractor = meta["articleBody"], "json-ld"
+        # too little: trafilatura's own fallbacks (readability, jusText), then a plain reading
+        try:
+            rescued = trafilatura.extract(html, url=url) if tree is not None else None
+        except Exception:  # same as above
+            rescued = None
+        if rescued and len(rescued) > len(text):
+            text, extractor = rescued, "trafilatura-fallback"
+        if len(text) < MIN_TEXT_CHARS:
+            fallback = _soup_text(BeautifulSoup(html, "lxml"))
+            if len(fallback) > len(text) * 1.5:
+                text, extractor = fallback, "beautifulsoup"
+    body = meta.get("articleBody")
+    if isinstance(body, str) and len(body) > len(text) * 1.2:
+        text, extractor = body, "json-ld"
 
-    title = meta.get("headline") or (doc.title if doc is not None else None) or _soup_title(soup)
-    published = _iso_date(meta.get("datePublished")) or (doc.date if doc is not None else None)
-    author = _author(meta.get("author")) or (doc.author if doc is not None else None)
+    text = clean_text(text)
+    title = meta.get("headline") or page_title
+    published = _iso_date(meta.get("datePublished")) or _html_date(tree, url) or find_published(text)
+    author = _author(meta.get("author")) or _meta_author(tree)
     return ParsedPage(
-        title=_squash(title),
-        text=clean_text(text),
+        title=_squash(title if isinstance(title, str) else None),
+        text=text,
         published=published,
         author=_squash(author),
         url=canonical,
@@ -79,11 +108,18 @@ def parse_html(html: str | bytes, url: str | None = None) -> ParsedPage:
     )
 
 
-def _json_ld(soup: BeautifulSoup) -> dict:
+ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
+                 "PressRelease", "Report", "WebPage"}
+
+
+def _json_ld(tree) -> dict:
     """The first NewsArticle/Article object of the page's JSON-LD, flattened from @graph."""
-    for script in soup.find_all("script", type="application/ld+json"):
+    if tree is None:
+        return {}
+    found = {}
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
-            data = json.loads(script.string or "")
+            data = json.loads(script.text or "")
         except (ValueError, TypeError):
             continue
         stack = data if isinstance(data, list) else [data]
@@ -93,28 +129,51 @@ def _json_ld(soup: BeautifulSoup) -> dict:
                 continue
             stack.extend(item.get("@graph", []) if isinstance(item.get("@graph"), list) else [])
             kind = item.get("@type")
-            kinds = kind if isinstance(kind, list) else [kind]
-            if any(k in ("NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "PressRelease") for k in kinds):
+            kinds = set(kind if isinstance(kind, list) else [kind]) & ARTICLE_TYPES
+            if kinds - {"WebPage"}:
                 return item
-    return {}
+            if kinds and not found:
+                found = item  # a WebPage only when no article object follows
+    return found
 
 
-def _canonical(soup: BeautifulSoup) -> str | None:
-    link = soup.find("link", rel="canonical")
-    if link and link.get("href"):
-        return link["href"].strip()
-    og = soup.find("meta", property="og:url")
-    return og["content"].strip() if og and og.get("content") else None
+def _canonical(tree) -> str | None:
+    if tree is None:
+        return None
+    for href in tree.xpath('//link[@rel="canonical"]/@href | //meta[@property="og:url"]/@content'):
+        if href.strip():
+            return href.strip()
+    return None
 
 
-def _soup_title(soup: BeautifulSoup) -> str | None:
-    og = soup.find("meta", property="og:title")
-    if og and og.get("content"):
-        return og["content"]
-    h1 = soup.find("h1")
-    if h1 and h1.get_text(strip=True):
-        return h1.get_text(" ", strip=True)
-    return soup.title.get_text(" ", strip=True) if soup.title else None
+def _html_date(tree, url: str | None) -> str | None:
+    """htmldate's quick search (meta tags, <time>, URL) for the original publication date."""
+    if tree is None:
+        return None
+    try:
+        return find_date(tree, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
+    except Exception:  # htmldate is robust, but a date parser on the open web must not stop a crawl
+        return None
+
+
+def _meta_author(tree) -> str | None:
+    if tree is None:
+        return None
+    for value in tree.xpath('//meta[@name="author"]/@content | //meta[@property="article:author"]/@content'):
+        if value.strip() and not value.strip().startswith("http"):
+            return value.strip()
+    return None
+
+
+def _tree_title(tree) -> str | None:
+    if tree is None:
+        return None
+    for xpath in ('//meta[@property="og:title"]/@content', "//h1", "//title"):
+        for hit in tree.xpath(xpath):
+            value = hit if isinstance(hit, str) else hit.text_content()
+            if value and value.strip():
+                return value.strip()
+    return None
 
 
 def _soup_text(soup: BeautifulSoup) -> str:
@@ -133,7 +192,7 @@ def _author(value) -> str | None:
         names = [_author(v) for v in value]
         return ", ".join(n for n in names if n) or None
     if isinstance(value, dict):
-        return value.get("name")
+        return _author(value.get("name"))
     return value if isinstance(value, str) else None
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from .canonical import canonical_name
+from . import identity
 
 for _attr in ("dates", "roles", "events"):
     if not Doc.has_extension(_attr):
@@ -20,13 +20,14 @@ def doc_result(doc: Doc) -> dict:
     for number, sent in enumerate(doc.sents):
         for token in sent:
             sentence_of[token.i] = number
+    canonical = identity.resolve(doc)  # one identity per person/organisation in the text
     entities = [
         {
             "text": ent.text,
             "label": ent.label_,
             "start": ent.start_char,
             "end": ent.end_char,
-            "canonical": canonical_name(ent),
+            "canonical": canonical.get((ent.start_char, ent.end_char)) or ent.text,
             "sentence": sentence_of.get(ent.start),
         }
         for ent in doc.ents

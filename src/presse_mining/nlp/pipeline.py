@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 MODEL_NAME = "de_presse"
 # Components added after loading when a pipeline lacks them, in this order.
-RULE_COMPONENTS = ["presse_dates", "presse_roles", "presse_events"]
+RULE_COMPONENTS = ["presse_entities", "presse_dates", "presse_roles", "presse_events"]
 
 
 def default_model_path() -> Path:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,7 +17,7 @@ import sqlite_utils
 
 from ..articles import Article
 from ..errors import StoreError
-from . import schema
+from . import identity, schema
 from .german import fts_query, search_terms
 
 DEFAULT_DB = "presse.db"
@@ -25,6 +25,11 @@ DEFAULT_DB = "presse.db"
 
 def default_path() -> str:
     return os.environ.get("PRESSE_DB") or DEFAULT_DB
+
+
+# Near-duplicates (linked to their first copy) and OParl meeting records (structured
+# data whose event the crawler stored) are not analysed as new events.
+ANALYSABLE = "AND duplicate_of IS NULL AND coalesce(extractor, '') != 'oparl'"
 
 
 def now() -> str:
@@ -79,6 +84,7 @@ class Store:
     # -- articles ---------------------------------------------------------------
     def save_article(self, article: Article) -> tuple[int, str]:
         """Insert or update one article; returns (id, 'new' | 'updated' | 'unchanged')."""
+        article = identity.mask_article(self.conn, article)  # forgotten people stay forgotten
         record = article.record()
         with self.transaction() as conn:
             row = None
@@ -112,7 +118,7 @@ class Store:
 
     def articles_to_analyze(self, *, everything: bool = False, batch: int = 200) -> Iterator[dict]:
         """Articles without analysis (or all), streamed in id order in small batches."""
-        condition = "" if everything else "AND analyzed_at IS NULL"
+        condition = ANALYSABLE + ("" if everything else " AND analyzed_at IS NULL")
         last = 0
         while True:
             rows = self.conn.execute(
@@ -126,70 +132,29 @@ class Store:
             last = rows[-1][0]
 
     def count_to_analyze(self, *, everything: bool = False) -> int:
-        condition = "" if everything else "WHERE analyzed_at IS NULL"
-        return self.conn.execute(f"SELECT count(*) FROM articles {condition}").fetchone()[0]
+        condition = ANALYSABLE + ("" if everything else " AND analyzed_at IS NULL")
+        return self.conn.execute(f"SELECT count(*) FROM articles WHERE 1 {condition}").fetchone()[0]
 
     # -- analysis ---------------------------------------------------------------
     def save_analysis(self, article_id: int, result: dict) -> None:
         """Replace everything the analysis found in one article, in one transaction."""
+        self.save_analyses([(article_id, result)])
+
+    def save_analyses(self, results: Iterable[tuple[int, dict]]) -> int:
+        """Replace the analyses of a batch of articles in one transaction: all or nothing.
+
+        Written in the order given; entity ids are assigned in write order, so the
+        same order gives the same database. Returns the number of articles written.
+        """
         with self.transaction() as conn:
-            for table in ("mentions", "dates", "roles", "events", "article_fields", "field_evidence"):
-                conn.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
-            ids: dict[tuple[str, str], int] = {}
-
-            def entity(label: str, name: str) -> int:
-                key = (label, name)
-                if key not in ids:
-                    conn.execute("INSERT OR IGNORE INTO entities (label, name) VALUES (?, ?)", key)
-                    ids[key] = conn.execute(
-                        "SELECT id FROM entities WHERE label = ? AND name = ?", key
-                    ).fetchone()[0]
-                return ids[key]
-
-            conn.executemany(
-                'INSERT INTO mentions (article_id, entity_id, text, start, "end", sentence) VALUES (?, ?, ?, ?, ?, ?)',
-                [
-                    (article_id, entity(m["label"], m["canonical"]), m["text"], m["start"], m["end"], m.get("sentence"))
-                    for m in result.get("entities", [])
-                ],
-            )
-            conn.executemany(
-                'INSERT INTO dates (article_id, text, value, start, "end") VALUES (?, ?, ?, ?, ?)',
-                [(article_id, d["text"], d.get("value"), d.get("start"), d.get("end")) for d in result.get("dates", [])],
-            )
-            published = result.get("published")
-            for role in result.get("roles", []):
-                organisation = entity("ORG", role["organisation"]) if role.get("organisation") else None
-                conn.execute(
-                    "INSERT INTO roles (article_id, person_id, role, organisation_id, date) VALUES (?, ?, ?, ?, ?)",
-                    [article_id, entity("PER", role["person"]), role["role"], organisation, role.get("date") or published],
-                )
-            for event in result.get("events", []):
-                event_id = conn.execute(
-                    "INSERT INTO events (article_id, type, title, date, date_end, time, place, venue, attendance, place_ags)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [article_id] + [event.get(k) for k in
-                                    ("type", "title", "date", "date_end", "time", "place", "venue", "attendance", "place_ags")],
-                ).lastrowid
-                participants = {(entity("ORG", n), "organiser") for n in event.get("organisers", [])}
-                participants |= {(entity("PER", n), "participant") for n in event.get("persons", [])}
-                participants |= {(entity("ORG", n), "participant") for n in event.get("organisations", [])}
-                conn.executemany(
-                    "INSERT OR IGNORE INTO event_participants (event_id, entity_id, kind) VALUES (?, ?, ?)",
-                    [(event_id, eid, kind) for eid, kind in sorted(participants)],
-                )
-            conn.executemany(
-                "INSERT INTO article_fields (article_id, field, score) VALUES (?, ?, ?)",
-                [(article_id, f["label"], f["score"]) for f in result.get("fields", [])],
-            )
-            conn.executemany(
-                'INSERT INTO field_evidence (article_id, field, sentence, start, "end") VALUES (?, ?, ?, ?, ?)',
-                [
-                    (article_id, f["label"], ev["text"], ev.get("start"), ev.get("end"))
-                    for f in result.get("fields", []) for ev in f.get("evidence", [])
-                ],
-            )
-            conn.execute("UPDATE articles SET analyzed_at = ? WHERE id = ?", [now(), article_id])
+            # Shared by the batch: nothing deletes entities inside it (only prune_entities).
+            entity_ids: dict[tuple[str, str], int] = {}
+            analysed_at = now()
+            written = 0
+            for article_id, result in results:
+                write_analysis(conn, article_id, result, entity_ids, analysed_at)
+                written += 1
+        return written
 
     def prune_entities(self) -> int:
         """Delete entities that nothing refers to any more (after re-analysis)."""
@@ -214,6 +179,75 @@ class Store:
     def counts(self) -> dict[str, int]:
         tables = ("articles", "entities", "mentions", "dates", "roles", "events", "event_participants", "article_fields")
         return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def write_analysis(
+    conn: sqlite3.Connection, article_id: int, result: dict, entity_ids: dict[tuple[str, str], int], analysed_at: str
+) -> None:
+    """Replace one article's analysis; call inside a transaction (Store.save_analyses).
+
+    `entity_ids` caches (label, name) → id across the articles of one transaction.
+    """
+    result = identity.correct_result(conn, article_id, result)  # users' corrections, forgotten people
+    for table in ("mentions", "dates", "roles", "events", "article_fields", "field_evidence"):
+        conn.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
+
+    def entity(label: str, name: str) -> int:
+        key = (label, name)
+        if key not in entity_ids:
+            entity_ids[key] = entity_id(conn, label, name)
+        return entity_ids[key]
+
+    conn.executemany(
+        'INSERT INTO mentions (article_id, entity_id, text, start, "end", sentence) VALUES (?, ?, ?, ?, ?, ?)',
+        [
+            (article_id, entity(m["label"], m["canonical"]), m["text"], m["start"], m["end"], m.get("sentence"))
+            for m in result.get("entities", [])
+        ],
+    )
+    conn.executemany(
+        'INSERT INTO dates (article_id, text, value, start, "end") VALUES (?, ?, ?, ?, ?)',
+        [(article_id, d["text"], d.get("value"), d.get("start"), d.get("end")) for d in result.get("dates", [])],
+    )
+    published = result.get("published")
+    for role in result.get("roles", []):
+        organisation = entity("ORG", role["organisation"]) if role.get("organisation") else None
+        conn.execute(
+            "INSERT INTO roles (article_id, person_id, role, organisation_id, date) VALUES (?, ?, ?, ?, ?)",
+            [article_id, entity("PER", role["person"]), role["role"], organisation, role.get("date") or published],
+        )
+    for event in result.get("events", []):
+        event_id = conn.execute(
+            "INSERT INTO events (article_id, type, title, date, date_end, time, place, venue, attendance, place_ags)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [article_id] + [event.get(k) for k in
+                            ("type", "title", "date", "date_end", "time", "place", "venue", "attendance", "place_ags")],
+        ).lastrowid
+        participants = {(entity("ORG", n), "organiser") for n in event.get("organisers", [])}
+        participants |= {(entity("PER", n), "participant") for n in event.get("persons", [])}
+        participants |= {(entity("ORG", n), "participant") for n in event.get("organisations", [])}
+        conn.executemany(
+            "INSERT OR IGNORE INTO event_participants (event_id, entity_id, kind) VALUES (?, ?, ?)",
+            [(event_id, eid, kind) for eid, kind in sorted(participants)],
+        )
+    conn.executemany(
+        "INSERT INTO article_fields (article_id, field, score) VALUES (?, ?, ?)",
+        [(article_id, f["label"], f["score"]) for f in result.get("fields", [])],
+    )
+    conn.executemany(
+        'INSERT INTO field_evidence (article_id, field, sentence, start, "end") VALUES (?, ?, ?, ?, ?)',
+        [
+            (article_id, f["label"], ev["text"], ev.get("start"), ev.get("end"))
+            for f in result.get("fields", []) for ev in f.get("evidence", [])
+        ],
+    )
+    conn.execute("UPDATE articles SET analyzed_at = ? WHERE id = ?", [analysed_at, article_id])
+
+
+def entity_id(conn: sqlite3.Connection, label: str, name: str) -> int:
+    """The id of entity (label, name), created if new; call inside a transaction."""
+    conn.execute("INSERT OR IGNORE INTO entities (label, name) VALUES (?, ?)", [label, name])
+    return conn.execute("SELECT id FROM entities WHERE label = ? AND name = ?", [label, name]).fetchone()[0]
 
 
 def _explain(error: sqlite3.DatabaseError) -> str:

@@ -121,6 +121,173 @@ MIGRATIONS: list[str] = [
         detail TEXT
     );
     """,
+    # 3: the crawler: per-URL state (the frontier), crawl runs, raw pages, near-duplicate links
+    """
+    ALTER TABLE articles ADD COLUMN duplicate_of INTEGER REFERENCES articles(id) ON DELETE SET NULL;
+    CREATE INDEX idx_articles_duplicate_of ON articles(duplicate_of);
+    CREATE TABLE crawl_runs (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT
+    );
+    CREATE INDEX idx_crawl_runs_source ON crawl_runs(source);
+    CREATE TABLE crawl_urls (
+        url TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        title TEXT,
+        published TEXT,
+        discovered_at TEXT NOT NULL,
+        fetched_at TEXT,
+        run_id INTEGER,
+        http_status INTEGER,
+        etag TEXT,
+        last_modified TEXT,
+        article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+        error TEXT
+    );
+    CREATE INDEX idx_crawl_urls_source ON crawl_urls(source, status);
+    CREATE TABLE raw_pages (
+        url TEXT PRIMARY KEY,
+        fetched_at TEXT NOT NULL,
+        content_type TEXT,
+        body BLOB NOT NULL
+    );
+    CREATE TABLE article_signatures (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        minhash BLOB NOT NULL
+    );
+    """,
+    # 4: browsing: reference tables for places and Handlungsfelder (filled by store.browse),
+    # views for Datasette, the exports and the report, and indexes their queries need
+    """
+    CREATE TABLE places (
+        ags TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        level TEXT,
+        kind TEXT,
+        kreis TEXT,
+        land TEXT,
+        lat REAL,
+        lon REAL
+    );
+    CREATE INDEX idx_places_kreis ON places(kreis);
+    CREATE TABLE handlungsfelder (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        definition TEXT
+    );
+    CREATE INDEX idx_events_place_ags ON events(place_ags);
+    CREATE INDEX idx_article_fields_field ON article_fields(field);
+    CREATE INDEX idx_roles_organisation ON roles(organisation_id);
+    CREATE INDEX idx_entities_ags ON entities(ags);
+    CREATE VIEW event_overview AS
+    SELECT
+        e.id AS id,
+        e.date AS date,
+        CASE WHEN e.date GLOB '[0-9][0-9][0-9][0-9]*' THEN substr(e.date, 1, 4)
+             WHEN a.published GLOB '[0-9][0-9][0-9][0-9]*' THEN substr(a.published, 1, 4) END AS year,
+        coalesce(e.place, p.name) AS place,
+        p.kreis AS kreis,
+        p.land AS land,
+        e.type AS type,
+        e.title AS title,
+        e.venue AS venue,
+        (SELECT group_concat(n.name, '; ') FROM event_participants ep JOIN entities n ON n.id = ep.entity_id
+          WHERE ep.event_id = e.id AND n.label = 'PER') AS persons,
+        (SELECT group_concat(name, '; ') FROM (SELECT DISTINCT n.name AS name FROM event_participants ep
+          JOIN entities n ON n.id = ep.entity_id WHERE ep.event_id = e.id AND n.label = 'ORG')) AS organisations,
+        (SELECT json_group_array(name) FROM (SELECT coalesce(h.name, f.field) AS name FROM article_fields f
+          LEFT JOIN handlungsfelder h ON h.id = f.field WHERE f.article_id = e.article_id ORDER BY f.score DESC)) AS fields,
+        e.article_id AS article_id,
+        a.url AS url
+    FROM events e
+    JOIN articles a ON a.id = e.article_id
+    LEFT JOIN places p ON p.ags = e.place_ags;
+    CREATE VIEW event_map AS
+    SELECT
+        e.id AS id,
+        e.date AS date,
+        e.type AS type,
+        e.title AS title,
+        coalesce(e.place, p.name) AS place,
+        p.kreis AS kreis,
+        p.lat AS latitude,
+        p.lon AS longitude,
+        e.article_id AS article_id
+    FROM events e
+    JOIN places p ON p.ags = e.place_ags
+    WHERE p.lat IS NOT NULL;
+    CREATE VIEW article_kreis AS
+    SELECT DISTINCT e.article_id AS article_id, p.kreis AS kreis, p.land AS land
+    FROM events e JOIN places p ON p.ags = e.place_ags
+    WHERE p.kreis IS NOT NULL AND p.kreis != '';
+    """,
+    # 5: identity corrections scoped to one article (entities split), lookups by name
+    """
+    ALTER TABLE entity_corrections ADD COLUMN article_id INTEGER REFERENCES articles(id) ON DELETE CASCADE;
+    CREATE INDEX idx_entity_corrections_name ON entity_corrections(name);
+    CREATE INDEX idx_entities_name ON entities(name);
+    CREATE INDEX idx_events_place ON events(place);
+    """,
+    # 6: browsing at scale: event_overview, article_kreis and fields_by_kreis_year are tables that
+    # store.browse.refresh_browse_tables fills from events (the views were too slow
+    # to facet on 100,000 articles); event_map reads event_overview
+    """
+    DROP VIEW event_overview;
+    DROP VIEW event_map;
+    DROP VIEW article_kreis;
+    CREATE TABLE event_overview (
+        id INTEGER PRIMARY KEY,
+        date TEXT,
+        year TEXT,
+        place TEXT,
+        kreis TEXT,
+        land TEXT,
+        type TEXT,
+        title TEXT,
+        venue TEXT,
+        persons TEXT,
+        organisations TEXT,
+        field TEXT,
+        fields TEXT,
+        article_id INTEGER REFERENCES articles(id) ON DELETE CASCADE,
+        url TEXT,
+        lat REAL,
+        lon REAL
+    );
+    CREATE INDEX idx_event_overview_date ON event_overview(date);
+    CREATE INDEX idx_event_overview_kreis ON event_overview(kreis);
+    CREATE INDEX idx_event_overview_type ON event_overview(type);
+    CREATE INDEX idx_event_overview_year ON event_overview(year);
+    CREATE INDEX idx_event_overview_field ON event_overview(field);
+    CREATE INDEX idx_event_overview_article ON event_overview(article_id);
+    CREATE TABLE article_kreis (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        kreis TEXT NOT NULL,
+        land TEXT,
+        PRIMARY KEY (article_id, kreis)
+    );
+    CREATE INDEX idx_article_kreis_kreis ON article_kreis(kreis);
+    CREATE VIEW event_map AS
+    SELECT id, date, type, title, place, kreis, lat AS latitude, lon AS longitude, article_id
+    FROM event_overview WHERE lat IS NOT NULL;
+    CREATE TABLE browse_state (
+        key TEXT PRIMARY KEY,
+        value TEXT
+    );
+    CREATE INDEX idx_articles_source ON articles(source);
+    CREATE TABLE fields_by_kreis_year (
+        kreis TEXT NOT NULL,
+        year TEXT NOT NULL,
+        field TEXT NOT NULL,
+        articles INTEGER NOT NULL,
+        PRIMARY KEY (kreis, year, field)
+    );
+    CREATE INDEX idx_roles_person_role ON roles(person_id, role, organisation_id, date, article_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

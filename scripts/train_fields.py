@@ -1,0 +1,185 @@
+"""Train the Handlungsfelder classifier from the field annotations.
+
+    python scripts/train_fields.py            # train on corpus-dev, write models/handlungsfelder/
+    python scripts/train_fields.py --cv       # also: 5-fold cross-validation → model card + docs/evaluation.md
+
+Training data: corpus/annotations/fields/<id>.json whose text is in
+../shared/corpus-dev/texts. The five seeds (../shared/seeds) are the evaluation
+set and are never trained on.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from presse_mining import __version__, taxonomy  # noqa: E402
+from presse_mining.nlp.fieldtrain import TrainSettings, cross_validate, load_examples, train  # noqa: E402
+
+SHARED = Path(os.environ.get("PRESSE_SHARED", ROOT.parent / "shared"))
+ANNOTATIONS = ROOT / "corpus" / "annotations" / "fields"
+MODEL_DIR = ROOT / "models" / "handlungsfelder"
+EVALUATION = ROOT / "docs" / "evaluation.md"
+SECTION = "## Fields of action"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+    parser.add_argument("--cv", action="store_true", help="cross-validate first and write the scores")
+    parser.add_argument("--out", type=Path, default=MODEL_DIR)
+    parser.add_argument("--annotations", type=Path, default=ANNOTATIONS)
+    args = parser.parse_args()
+
+    examples = load_examples(args.annotations, [SHARED / "corpus-dev" / "texts"])
+    if not examples:
+        raise SystemExit(f"{args.annotations}: no annotations of texts in {SHARED}/corpus-dev/texts")
+    field_ids = taxonomy.field_ids()
+    settings = TrainSettings()
+    card = {
+        "version": __version__,
+        "trained": time.strftime("%Y-%m-%d"),
+        "documents": len(examples),
+        "paragraphs": sum(len(ex.paragraphs) for ex in examples),
+        "settings": {k: v for k, v in settings.__dict__.items() if k != "features"},
+        "feature_settings": {**settings.features.__dict__, "char_ngram": list(settings.features.char_ngram)},
+    }
+    report = None
+    if args.cv:
+        started = time.time()
+        report = cross_validate(examples, field_ids, settings)
+        report.pop("predicted")
+        print(f"cross-validation ({time.time() - started:.0f} s): micro-F1 {report['micro_f1']}, macro-F1 {report['macro_f1']}")
+        card["cross_validation"] = report
+        combine = report["chosen_combine"]
+    else:
+        previous = _previous_card(args.out)
+        combine = previous.get("cross_validation", {}).get("chosen_combine")
+        if previous.get("cross_validation"):
+            card["cross_validation"] = previous["cross_validation"]
+    model = train(examples, field_ids, settings, combine)
+    model.card = card
+    manifest = model.save(args.out)
+    model.save(args.out, card_text=model_card(card, manifest))  # the card names the checksums
+    size = sum(p.stat().st_size for p in args.out.iterdir())
+    print(f"{args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}: "
+          f"{len(examples)} documents, {size / 1e6:.1f} MB, combine {model.combine}")
+    if report is not None:
+        write_evaluation(evaluation_section(report))
+        print(f"{EVALUATION.relative_to(ROOT)}: section '{SECTION[3:]}' updated")
+
+
+def _previous_card(folder: Path) -> dict:
+    try:
+        return json.loads((folder / "model.json").read_text(encoding="utf-8")).get("card") or {}
+    except (OSError, ValueError):
+        return {}
+
+
+def scores_table(report: dict) -> str:
+    lines = ["| field | precision | recall | F1 | documents |", "| --- | ---: | ---: | ---: | ---: |"]
+    for field, s in report["per_field"].items():
+        lines.append(f"| `{field}` ({taxonomy.label(field)}) | {s['precision']:.2f} | {s['recall']:.2f} | {s['f1']:.2f} | {s['support']} |")
+    lines.append(f"| **micro** | {report['micro_precision']:.2f} | {report['micro_recall']:.2f} | **{report['micro_f1']:.2f}** | |")
+    lines.append(f"| **macro** | | | **{report['macro_f1']:.2f}** | |")
+    return "\n".join(lines)
+
+
+def model_card(card: dict, manifest: dict) -> str:
+    cv = card.get("cross_validation")
+    parts = [
+        "# Handlungsfelder classifier (model card)",
+        "",
+        f"presse_mining {card['version']}, trained {card['trained']} by `python scripts/train_fields.py --cv`.",
+        "",
+        "## What it does",
+        "Tags a German press text with the fields of action of `src/presse_mining/data/handlungsfelder.json`",
+        "(from `../shared/taxonomy/handlungsfelder.md`), multi-label, with a calibrated probability per field and",
+        "the one to three sentences that carry each assigned field.",
+        "",
+        "## Data",
+        f"- Trained on {card['documents']} development texts (`../shared/corpus-dev/texts`, {card['paragraphs']} paragraphs),",
+        "  labelled at article and paragraph level in `corpus/annotations/fields/` (guidelines: `docs/annotation.md`).",
+        "- **Not trained on the five seeds** (`../shared/seeds`): they are the held-out evaluation set.",
+        "- Off-topic texts of the development set (kind `offtopic`) are in the data with no field.",
+        "",
+        "## Model",
+        "- Features: folded Snowball stems (uni- and bigrams, TF-IDF), character 3–5-grams of the folded text,",
+        "  per field the number of taxonomy cues found (compound-aware), and a count of general integration words.",
+        "- Per field a class-balanced logistic regression, Platt-scaled on inner 3-fold cross-validated scores:",
+        "  one set over paragraphs, one over whole texts; one more head says whether a text reports integration",
+        "  work at all.",
+        f"- Article score = w·whole-text + (1−w)·(paragraphs' max or noisy-or); a text whose integration",
+        f"  probability is below the gate gets no field. Chosen by cross-validation: `{json.dumps(cv['chosen_combine']) if cv else 'defaults'}`.",
+        "- Stored without pickle: `model.json` (vocabularies, settings) and `model.npz` (float arrays, read with",
+        "  `allow_pickle=False`). `FieldClassifier.load` refuses files whose SHA-256 differs from `manifest.json`.",
+        "",
+        "## Files (SHA-256)",
+    ]
+    parts += [f"- `{name}`: `{digest}`" for name, digest in sorted(manifest["sha256"].items())]
+    parts += ["", "## Cross-validated scores (5-fold over the development texts, article level)", ""]
+    if cv:
+        parts += [
+            "The combination (w, aggregate, gate, threshold) is chosen inside each fold on the other folds'",
+            "out-of-fold predictions (nested), so these figures are not tuned on the documents they score.",
+            "",
+            scores_table(cv),
+            "",
+            f"Paragraph level (paragraph model alone, threshold 0.5, {cv['paragraph_level']['paragraphs']} paragraphs):"
+            f" micro-F1 {cv['paragraph_level']['micro_f1']:.2f}, macro-F1 {cv['paragraph_level']['macro_f1']:.2f}.",
+        ]
+    else:
+        parts.append("Not measured for this build (run with `--cv`).")
+    parts += ["", "## Limits",
+              "- Small data (a few hundred labelled texts at most); rare fields (`wohnen_sozialraum`, `sport`) have",
+              "  fewer than ten positive texts and their scores vary much between folds.",
+              "- The checksum guards against corrupt or edited model files, not against someone who rewrites",
+              "  the manifest too; the files hold only numbers and strings, so loading runs no code.", ""]
+    return "\n".join(parts)
+
+
+def evaluation_section(report: dict) -> str:
+    return "\n".join([
+        SECTION,
+        "",
+        "Produced by `python scripts/train_fields.py --cv` (5-fold cross-validation over the annotated",
+        f"development texts, {report['documents']} documents; article-level fields; the score combination is",
+        "chosen in a nested way on the other folds). The seeds are not part of it: see the seed score below.",
+        "",
+        scores_table(report),
+        "",
+        f"Paragraph level (paragraph model alone at 0.5): micro-F1 {report['paragraph_level']['micro_f1']:.2f},"
+        f" macro-F1 {report['paragraph_level']['macro_f1']:.2f} over {report['paragraph_level']['paragraphs']} paragraphs.",
+        "",
+        "Seeds (held out, via `presse-mining extract`):",
+        "",
+        "    presse-mining extract ../shared/seeds/*.txt > /tmp/seeds.jsonl",
+        "    python scripts/score_fields.py /tmp/seeds.jsonl",
+        "",
+        "<!-- seeds -->",
+        "",
+    ])
+
+
+def write_evaluation(section: str) -> None:
+    """Replace only our section of docs/evaluation.md; other sections belong to others."""
+    text = EVALUATION.read_text(encoding="utf-8") if EVALUATION.exists() else "# Evaluation\n\n"
+    seeds = re.search(r"<!-- seeds -->\n(.*?)(?=\n## |\Z)", text, flags=re.S)
+    if seeds:  # keep the last measured seed score until score_fields.py writes a new one
+        section = section.replace("<!-- seeds -->\n", "<!-- seeds -->\n" + seeds.group(1).strip("\n") + "\n")
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", flags=re.S | re.M)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section + "\n", text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    EVALUATION.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

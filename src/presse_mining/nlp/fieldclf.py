@@ -1,0 +1,208 @@
+"""The trained Handlungsfelder classifier: load, verify, classify, show evidence.
+
+A model is a folder (models/handlungsfelder/): `model.json` (fields, feature
+vocabularies, how paragraph and article scores combine), `model.npz` (plain
+float arrays, read with allow_pickle=False, so it cannot carry code) and
+`manifest.json` with the SHA-256 of both; loading refuses files whose checksum
+differs. scripts/train_fields.py writes it; README.md in the folder is the card.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import PresseError
+from .fieldfeatures import FieldFeatures, find_cues, paragraphs, sentences, sigmoid
+
+FORMAT = "presse_mining.handlungsfelder/1"
+MODEL_FILES = ("model.json", "model.npz")
+DEFAULT_COMBINE = {"aggregate": "max", "article_weight": 0.5, "threshold": 0.5, "relevance_gate": 0.0}
+HEADS = ("paragraph", "article", "relevance")
+
+
+def default_model_dir() -> Path:
+    configured = os.environ.get("PRESSE_FIELDS_MODEL")
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parents[3] / "models" / "handlungsfelder"
+
+
+@dataclass
+class LinearHeads:
+    """One logistic model per field, with Platt scaling: p = sigmoid(a·(w·x + b) + c)."""
+
+    coef: np.ndarray        # fields × features
+    intercept: np.ndarray   # fields
+    platt: np.ndarray       # fields × 2 (a, c)
+
+    def probabilities(self, X) -> np.ndarray:
+        decision = np.asarray(X @ self.coef.T) + self.intercept
+        return sigmoid(decision * self.platt[:, 0] + self.platt[:, 1])
+
+    def contributions(self, X, field: int) -> np.ndarray:
+        """Per row, the decision value of one field (to rank evidence sentences)."""
+        return np.asarray(X @ self.coef[field]).ravel() + self.intercept[field]
+
+
+class FieldClassifier:
+    def __init__(self, field_ids: list[str], features: FieldFeatures, paragraph: LinearHeads,
+                 article: LinearHeads, relevance: LinearHeads, combine: dict | None = None,
+                 card: dict | None = None):
+        self.field_ids = list(field_ids)
+        self.features = features
+        self.paragraph = paragraph
+        self.article = article
+        self.relevance = relevance   # one head: does the text report integration work at all?
+        self.combine = {**DEFAULT_COMBINE, **(combine or {})}
+        self.card = card or {}
+
+    # -- scoring ----------------------------------------------------------------
+    def paragraph_probabilities(self, text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
+        spans = paragraphs(text)
+        if not spans:
+            return [], np.zeros((0, len(self.field_ids)))
+        return spans, self.paragraph.probabilities(self.features.transform([text[s:e] for s, e in spans]))
+
+    def article_scores(self, text: str, paragraph_probs: np.ndarray | None = None) -> np.ndarray:
+        """Per field: the whole-text probability combined with the paragraphs' (weights chosen by CV)."""
+        if paragraph_probs is None:
+            paragraph_probs = self.paragraph_probabilities(text)[1]
+        X = self.features.transform([text])
+        whole = self.article.probabilities(X)[0]
+        relevance = float(self.relevance.probabilities(X)[0, 0])
+        return combine_scores(whole, paragraph_probs, relevance, self.combine)
+
+    def classify(self, doc) -> list[dict]:
+        """Assigned fields of a spaCy Doc (or a plain text), best first, each with its evidence."""
+        text = doc if isinstance(doc, str) else doc.text
+        if not text.strip():
+            return []
+        spans, paragraph_probs = self.paragraph_probabilities(text)
+        scores = self.article_scores(text, paragraph_probs)
+        threshold = self.combine["threshold"]
+        boundaries = None if isinstance(doc, str) else [(s.start_char, s.end_char) for s in doc.sents]
+        assigned = [
+            {"label": field, "score": round(float(score), 4)}
+            for field, score in zip(self.field_ids, scores) if score >= threshold
+        ]
+        if assigned:
+            sentence_spans = sentences(text, boundaries)
+            for entry in assigned:
+                entry["evidence"] = self.evidence(text, entry["label"], sentence_spans)
+        return sorted(assigned, key=lambda f: (-f["score"], f["label"]))
+
+    def evidence(self, text: str, field: str, sentence_spans: list[tuple[int, int]], limit: int = 3) -> list[dict]:
+        """The one to three sentences that carry a field.
+
+        Sentences that contain one of the field's cues come first, ranked by the
+        paragraph model's decision for that field; where no sentence has a cue,
+        the single sentence the model weighs highest stands in.
+        """
+        if not sentence_spans:
+            return []
+        index = self.field_ids.index(field)
+        X = self.features.transform([text[s:e] for s, e in sentence_spans])
+        decision = self.paragraph.contributions(X, index)
+        cued = {i: [cue.text for cue, _, _ in find_cues(text[s:e], field)] for i, (s, e) in enumerate(sentence_spans)}
+        with_cues = sorted((i for i, found in cued.items() if found), key=lambda i: (-decision[i], i))
+        chosen = with_cues[:limit] if with_cues else [int(np.argmax(decision))]
+        return [
+            {"text": text[s:e], "start": s, "end": e, "cues": sorted(set(cued[i]))}
+            for i in sorted(chosen) for s, e in [sentence_spans[i]]
+        ]
+
+    # -- persistence (no pickle) ----------------------------------------------------
+    def save(self, folder: Path, card_text: str | None = None) -> dict:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        feature_config, feature_arrays = self.features.export()
+        config = {
+            "format": FORMAT,
+            "fields": self.field_ids,
+            "features": feature_config,
+            "combine": self.combine,
+            "card": self.card,
+        }
+        arrays = dict(feature_arrays)
+        for name in HEADS:
+            heads = getattr(self, name)
+            arrays[f"{name}_coef"] = heads.coef.astype(np.float32)
+            arrays[f"{name}_intercept"] = heads.intercept.astype(np.float64)
+            arrays[f"{name}_platt"] = heads.platt.astype(np.float64)
+        (folder / "model.json").write_text(json.dumps(config, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, **arrays)
+        (folder / "model.npz").write_bytes(buffer.getvalue())
+        manifest = {"format": FORMAT, "sha256": {name: _sha256(folder / name) for name in MODEL_FILES}}
+        (folder / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        if card_text is not None:
+            (folder / "README.md").write_text(card_text, encoding="utf-8")
+        return manifest
+
+    @classmethod
+    def load(cls, folder: Path | str) -> "FieldClassifier":
+        folder = Path(folder)
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            expected = manifest["sha256"]
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise PresseError(f"{folder}/manifest.json: unreadable model manifest ({error})") from None
+        for name in MODEL_FILES:
+            path = folder / name
+            if not path.exists():
+                raise PresseError(f"{path}: model file missing")
+            if _sha256(path) != expected.get(name):
+                raise PresseError(f"{path}: checksum differs from manifest.json (tampered or corrupt model): refusing to load")
+        try:
+            config = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+            if config.get("format") != FORMAT:
+                raise ValueError(f"format {config.get('format')!r}, expected {FORMAT!r}")
+            with np.load(folder / "model.npz", allow_pickle=False) as data:
+                arrays = {key: data[key] for key in data.files}
+            fields = config["fields"]
+            features = FieldFeatures.restore(fields, config["features"], arrays)
+            heads = {
+                name: LinearHeads(arrays[f"{name}_coef"].astype(np.float64), arrays[f"{name}_intercept"],
+                                  arrays[f"{name}_platt"])
+                for name in HEADS
+            }
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise PresseError(f"{folder}: not a usable Handlungsfelder model ({error})") from None
+        for name, heads_ in heads.items():
+            if heads_.coef.shape != (1 if name == "relevance" else len(fields), features.size):
+                raise PresseError(f"{folder}/model.npz: array shapes do not match model.json")
+        return cls(fields, features, heads["paragraph"], heads["article"], heads["relevance"],
+                   config.get("combine"), config.get("card"))
+
+    @classmethod
+    def load_default(cls) -> "FieldClassifier | None":
+        """The shipped model, or None where there is none (a tampered one raises)."""
+        folder = default_model_dir()
+        if not (folder / "manifest.json").exists():
+            return None
+        return cls.load(folder)
+
+
+def aggregate_paragraphs(paragraph_probs: np.ndarray, n_fields: int) -> dict[str, np.ndarray]:
+    """Per field, the paragraphs' evidence as max and as noisy-or."""
+    if not len(paragraph_probs):
+        return {"max": np.zeros(n_fields), "noisy_or": np.zeros(n_fields)}
+    return {"max": paragraph_probs.max(axis=0), "noisy_or": 1.0 - np.prod(1.0 - paragraph_probs, axis=0)}
+
+
+def combine_scores(whole: np.ndarray, paragraph_probs: np.ndarray, relevance: float, combine: dict) -> np.ndarray:
+    """w·whole-text + (1−w)·paragraphs; a text judged not about integration work gets zeros."""
+    from_paragraphs = aggregate_paragraphs(paragraph_probs, len(whole))[combine["aggregate"]]
+    w = combine["article_weight"]
+    scores = w * whole + (1 - w) * from_paragraphs
+    return scores if relevance >= combine.get("relevance_gate", 0.0) else np.zeros_like(scores)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

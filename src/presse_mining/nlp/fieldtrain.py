@@ -1,0 +1,206 @@
+"""Training and cross-validation of the Handlungsfelder classifier.
+
+Data: the stand-off annotations in corpus/annotations/fields/ (article and
+paragraph labels) over the texts in ../shared/. scripts/train_fields.py is the
+command; this module holds the steps so that tests can run them on tiny data.
+"""
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
+
+from ..errors import InputError
+from .fieldclf import FieldClassifier, LinearHeads, aggregate_paragraphs
+from .fieldfeatures import FeatureSettings, FieldFeatures
+
+AGGREGATES = ("max", "noisy_or")
+ARTICLE_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
+RELEVANCE_GATES = (0.0, 0.3, 0.5, 0.7)
+THRESHOLDS = tuple(round(float(t), 2) for t in np.arange(0.2, 0.81, 0.05))
+
+
+@dataclass
+class Example:
+    id: str
+    text: str
+    fields: set[str]
+    paragraphs: list[tuple[int, int, set[str]]] = field(default_factory=list)
+
+
+@dataclass
+class TrainSettings:
+    C_paragraph: float = 4.0
+    C_article: float = 4.0
+    folds: int = 5
+    seed: int = 13
+    features: FeatureSettings = field(default_factory=FeatureSettings)
+
+
+# -- data ---------------------------------------------------------------------------
+def load_examples(annotation_dir: Path, text_dirs: list[Path]) -> list[Example]:
+    """Annotation records whose text is in one of `text_dirs`, checked against their SHA-256."""
+    examples = []
+    for path in sorted(Path(annotation_dir).glob("*.json")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            text_id = record["id"]
+        except (ValueError, KeyError, TypeError) as error:
+            raise InputError(f"{path}: not an annotation record ({error})") from None
+        text_path = next((d / f"{text_id}.txt" for d in text_dirs if (d / f"{text_id}.txt").exists()), None)
+        if text_path is None:
+            continue
+        raw = text_path.read_bytes()
+        if hashlib.sha256(raw).hexdigest() != record.get("sha256"):
+            raise InputError(f"{path}: text {text_path} changed since it was annotated (SHA-256 differs)")
+        examples.append(Example(
+            text_id, raw.decode("utf-8"), set(record.get("fields", [])),
+            [(p["start"], p["end"], set(p.get("fields", []))) for p in record.get("paragraphs", [])],
+        ))
+    return examples
+
+
+def label_matrix(label_sets: list[set[str]], field_ids: list[str]) -> np.ndarray:
+    return np.array([[f in labels for f in field_ids] for labels in label_sets], dtype=int).reshape(-1, len(field_ids))
+
+
+# -- fitting ------------------------------------------------------------------------
+def fit_heads(X, Y: np.ndarray, C: float, seed: int) -> LinearHeads:
+    """Per field a class-balanced logistic regression, Platt-scaled on inner cross-validated scores."""
+    n_fields = Y.shape[1]
+    coef = np.zeros((n_fields, X.shape[1]))
+    intercept = np.full(n_fields, -10.0)   # a field never seen stays at probability ~0
+    platt = np.tile([1.0, 0.0], (n_fields, 1))
+    for j in range(n_fields):
+        y = Y[:, j]
+        positives, negatives = int(y.sum()), int(len(y) - y.sum())
+        if positives < 2 or negatives < 2:
+            continue
+        model = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", dual=True,
+                                   max_iter=1000, random_state=seed)
+        inner = StratifiedKFold(min(3, positives, negatives), shuffle=True, random_state=seed)
+        decision = cross_val_predict(model, X, y, cv=inner, method="decision_function")
+        scaler = LogisticRegression(C=100.0, solver="lbfgs").fit(decision.reshape(-1, 1), y)
+        model.fit(X, y)
+        coef[j], intercept[j] = model.coef_[0], model.intercept_[0]
+        platt[j] = scaler.coef_[0, 0], scaler.intercept_[0]
+    return LinearHeads(coef, intercept, platt)
+
+
+def train(examples: list[Example], field_ids: list[str], settings: TrainSettings | None = None,
+          combine: dict | None = None) -> FieldClassifier:
+    settings = settings or TrainSettings()
+    paragraph_texts = [ex.text[s:e] for ex in examples for s, e, _ in ex.paragraphs]
+    paragraph_labels = [labels for ex in examples for _, _, labels in ex.paragraphs]
+    features = FieldFeatures(field_ids, settings.features).fit(paragraph_texts)
+    paragraph = fit_heads(features.transform(paragraph_texts), label_matrix(paragraph_labels, field_ids),
+                          settings.C_paragraph, settings.seed)
+    X = features.transform([ex.text for ex in examples])
+    article = fit_heads(X, label_matrix([ex.fields for ex in examples], field_ids), settings.C_article, settings.seed)
+    relevant = np.array([[bool(ex.fields)] for ex in examples], dtype=int)
+    relevance = fit_heads(X, relevant, settings.C_article, settings.seed)
+    return FieldClassifier(field_ids, features, paragraph, article, relevance, combine)
+
+
+# -- cross-validation ---------------------------------------------------------------
+@dataclass
+class OutOfFold:
+    """Per document, from a model that never saw it: whole-text and paragraph probabilities."""
+
+    whole: np.ndarray                 # documents × fields
+    paragraphs: list[np.ndarray]      # per document: paragraphs × fields
+    aggregated: dict[str, np.ndarray] # "max" / "noisy_or": documents × fields
+    relevance: np.ndarray             # documents
+    fold: np.ndarray                  # documents
+
+
+def out_of_fold(examples: list[Example], field_ids: list[str], settings: TrainSettings) -> OutOfFold:
+    n, m = len(examples), len(field_ids)
+    whole, relevance = np.zeros((n, m)), np.zeros(n)
+    paragraph_probs: list[np.ndarray] = [np.zeros((0, m))] * n
+    fold_of = np.zeros(n, dtype=int)
+    folds = KFold(settings.folds, shuffle=True, random_state=settings.seed)
+    for k, (train_idx, test_idx) in enumerate(folds.split(np.arange(n))):
+        model = train([examples[i] for i in train_idx], field_ids, settings)
+        for i in test_idx:
+            text = examples[i].text
+            paragraph_probs[i] = model.paragraph_probabilities(text)[1]
+            X = model.features.transform([text])
+            whole[i] = model.article.probabilities(X)[0]
+            relevance[i] = model.relevance.probabilities(X)[0, 0]
+            fold_of[i] = k
+    aggregated = {key: np.array([aggregate_paragraphs(p, m)[key] for p in paragraph_probs]) for key in AGGREGATES}
+    return OutOfFold(whole, paragraph_probs, aggregated, relevance, fold_of)
+
+
+def predict_oof(oof: OutOfFold, combine: dict, rows) -> np.ndarray:
+    w = combine["article_weight"]
+    scores = w * oof.whole[rows] + (1 - w) * oof.aggregated[combine["aggregate"]][rows]
+    scores[oof.relevance[rows] < combine["relevance_gate"]] = 0.0
+    return (scores >= combine["threshold"]).astype(int)
+
+
+def f1_report(gold: np.ndarray, predicted: np.ndarray, field_ids: list[str]) -> dict:
+    tp = (gold & predicted).sum(axis=0)
+    fp = (~gold.astype(bool) & predicted.astype(bool)).sum(axis=0)
+    fn = (gold.astype(bool) & ~predicted.astype(bool)).sum(axis=0)
+    per_field = {}
+    for j, f in enumerate(field_ids):
+        p = tp[j] / (tp[j] + fp[j]) if tp[j] + fp[j] else 0.0
+        r = tp[j] / (tp[j] + fn[j]) if tp[j] + fn[j] else 0.0
+        per_field[f] = {"precision": round(float(p), 3), "recall": round(float(r), 3),
+                        "f1": round(float(2 * p * r / (p + r)) if p + r else 0.0, 3), "support": int(gold[:, j].sum())}
+    TP, FP, FN = tp.sum(), fp.sum(), fn.sum()
+    micro_p = TP / (TP + FP) if TP + FP else 0.0
+    micro_r = TP / (TP + FN) if TP + FN else 0.0
+    micro = 2 * micro_p * micro_r / (micro_p + micro_r) if micro_p + micro_r else 0.0
+    supported = [v["f1"] for v in per_field.values() if v["support"]]
+    return {"micro_f1": round(float(micro), 3), "micro_precision": round(float(micro_p), 3),
+            "micro_recall": round(float(micro_r), 3),
+            "macro_f1": round(float(np.mean(supported)) if supported else 0.0, 3), "per_field": per_field}
+
+
+def candidate_combines():
+    for aggregate, weight, gate, threshold in itertools.product(AGGREGATES, ARTICLE_WEIGHTS, RELEVANCE_GATES, THRESHOLDS):
+        yield {"aggregate": aggregate, "article_weight": weight, "relevance_gate": gate, "threshold": threshold}
+
+
+def best_combine(oof: OutOfFold, gold: np.ndarray, rows: np.ndarray, field_ids: list[str]) -> dict:
+    best, best_score = None, -1.0
+    for combine in candidate_combines():   # fixed order: ties keep the first, so choices are reproducible
+        score = f1_report(gold[rows], predict_oof(oof, combine, rows), field_ids)["micro_f1"]
+        if score > best_score + 1e-9:
+            best, best_score = combine, score
+    return best
+
+
+def cross_validate(examples: list[Example], field_ids: list[str], settings: TrainSettings | None = None) -> dict:
+    """Nested choice of how paragraph and article scores combine: for each fold, the combination
+    is chosen on the other folds' out-of-fold predictions, then scored on this one."""
+    settings = settings or TrainSettings()
+    oof = out_of_fold(examples, field_ids, settings)
+    gold = label_matrix([ex.fields for ex in examples], field_ids)
+    predicted = np.zeros_like(gold)
+    for k in range(settings.folds):
+        inside, outside = np.where(oof.fold != k)[0], np.where(oof.fold == k)[0]
+        if not len(outside):
+            continue
+        combine = best_combine(oof, gold, inside, field_ids)
+        predicted[outside] = predict_oof(oof, combine, outside)
+    report = f1_report(gold, predicted, field_ids)
+    chosen = best_combine(oof, gold, np.arange(len(examples)), field_ids)
+    report["chosen_combine"] = chosen
+    report["documents"] = len(examples)
+    report["predicted"] = {ex.id: [f for f, v in zip(field_ids, row) if v] for ex, row in zip(examples, predicted)}
+    # the paragraph model alone, at 0.5, over all paragraphs
+    p_gold = label_matrix([labels for ex in examples for _, _, labels in ex.paragraphs], field_ids)
+    p_pred = (np.vstack([p for p in oof.paragraphs if len(p)]) >= 0.5).astype(int) if p_gold.size else p_gold
+    report["paragraph_level"] = {k: v for k, v in f1_report(p_gold, p_pred, field_ids).items() if k != "per_field"}
+    report["paragraph_level"]["paragraphs"] = int(len(p_gold))
+    return report
