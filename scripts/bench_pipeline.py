@@ -172,7 +172,7 @@ def group(rows):
 def pipeline_load(env: dict) -> tuple[float, float]:
     """(wall s, CPU s) to start a worker: imports + pipeline + fields classifier, in a fresh process."""
     code = ("import time; w, c = time.perf_counter(), time.process_time()\n"
-            "from presse_mining.nlp.parallel import load_worker_pipeline; load_worker_pipeline()\n"
+            "from presse_mining.workflow_parallel import load_worker_pipeline; load_worker_pipeline()\n"
             "print(time.perf_counter() - w, time.process_time() - c)")
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     wall, cpu = done.stdout.split()
@@ -252,7 +252,7 @@ def report(args, nlp, model: Path, stage_tokens, stages, load, runs, run_tokens,
     ner = [r for r in stages if r[0] == "NER"]
     tokenizer = [r for r in stages if r[0] == "tokenizer"]
     lines = [
-        f"### bench_pipeline — {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
+        f"## Analysis pipeline (`scripts/bench_pipeline.py`), {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
         "",
         f"- machine: {machine()}",
         f"- pipeline: {', '.join(nlp.pipe_names) or '(none)'} "

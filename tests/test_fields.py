@@ -13,7 +13,7 @@ from presse_mining import taxonomy
 from presse_mining.cli import cli
 from presse_mining.errors import PresseError
 from presse_mining.nlp.fieldclf import FieldClassifier, default_model_dir
-from presse_mining.nlp.fieldfeatures import FeatureSettings, find_cues
+from presse_mining.nlp.fieldfeatures import FeatureSettings, find_cues, title_fields
 from presse_mining.nlp.fieldtrain import Example, TrainSettings, cross_validate, train
 
 FIELDS = ["sport", "flucht_asyl", "bildung_sprache"]
@@ -100,6 +100,29 @@ def test_offtopic_text_gets_no_field_and_fields_come_sorted(tiny_model):
         "Die Flüchtlingshilfe betreut 40 Geflüchtete in der Gemeinschaftsunterkunft.")
     assert {f["label"] for f in found} == {"sport", "flucht_asyl"}
     assert [f["score"] for f in found] == sorted((f["score"] for f in found), reverse=True)
+
+
+def test_text_without_integration_work_gets_no_field_under_the_gate(tiny_model):
+    sport_only = "Der Kreissportbund ehrt 12 Sportvereine für das Sportabzeichen.\nDie Sportvereine feiern."
+    assert {f["label"] for f in tiny_model.classify(sport_only)} == {"sport"}
+    gated = FieldClassifier(tiny_model.field_ids, tiny_model.features, tiny_model.paragraph, tiny_model.article,
+                            tiny_model.relevance, {**tiny_model.combine, "min_integration_words": 1})
+    assert gated.classify(sport_only) == []
+    with_integration = sport_only + "\nDas Programm Integration durch Sport bringt Geflüchtete in die Vereine."
+    assert "sport" in {f["label"] for f in gated.classify(with_integration)}
+
+
+def test_workshop_titles_name_fields_but_a_list_of_guests_does_not():
+    text = ("Integrationskonferenz im Kreis\n"
+            "Vier Workshops fanden statt zu den Themen „Integration in Arbeit“, „Wohnen“ und „Sport“.\n"
+            "Im Einzelnen handelte es sich um folgende Themen:\n"
+            "1. Eltern-Kind-Familie\n"
+            "2. Sprache und Bildung\n"
+            "Danach sprachen Vertreter von Jobcenter, Kita und Sportverein ausführlich über ihre Erfahrungen "
+            "mit der Konferenz, die ohne Zweifel ein großer Erfolg gewesen sei, wie alle betonten, auch die Gäste.")
+    assert set(title_fields(text)) == {"arbeit_ausbildung", "wohnen_sozialraum", "sport", "kinder_jugend_familie",
+                                       "bildung_sprache"}
+    assert title_fields("Vertreter von Jobcenter, Kita und Sportverein waren zu Gast.") == ()
 
 
 def _assert_evidence_carries_cues(text: str, fields: list[dict]) -> None:

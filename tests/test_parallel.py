@@ -3,7 +3,8 @@
 Every run analyses the same small corpus (sentences of corpus/*.txt recombined
 into articles) with a pipeline that finds many entities (an entity ruler saved as
 the model, PRESSE_MODEL), and the databases are compared table by table, ids
-included, timestamps excluded.
+included, timestamps excluded. The fields classifier is left out (PRESSE_FIELDS_MODEL
+points nowhere): these tests are about the engines, not about a model being retrained.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from click.testing import CliRunner
 
 from presse_mining.articles import Article
 from presse_mining.cli import cli
-from presse_mining.nlp import load_nlp
+from presse_mining.nlp import fields, load_nlp
 from presse_mining.store import Store
 from presse_mining.workflow import analyze_store
 
@@ -48,6 +49,12 @@ def make_corpus(n: int, seed: int = 8) -> list[Article]:
                                 published=f"20{rng.randint(12, 21)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
                                 url=f"https://example.org/meldung/{number}"))
     return articles
+
+
+@pytest.fixture(autouse=True)
+def no_fields_classifier(monkeypatch):
+    """In this process, as PRESSE_FIELDS_MODEL in env_with does for the workers."""
+    monkeypatch.setattr(fields, "load_classifier", lambda: None)
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +90,8 @@ def reference_db(corpus_db, model_dir, tmp_path_factory) -> Path:
     """The corpus analysed in one process: what every other way must reproduce."""
     path = tmp_path_factory.mktemp("reference") / "reference.db"
     shutil.copy(corpus_db, path)
-    with Store(path) as store:
+    with pytest.MonkeyPatch.context() as patch, Store(path) as store:
+        patch.setattr(fields, "load_classifier", lambda: None)  # as in the workers (env_with)
         report = analyze_store(store, workers=1, nlp=load_nlp(str(model_dir)))
     assert report.counts["analysed"] == N
     return path
@@ -94,7 +102,7 @@ def analyze_command(db: Path, *options: str) -> list[str]:
 
 
 def env_with(model_dir: Path) -> dict:
-    return {**os.environ, "PRESSE_MODEL": str(model_dir)}
+    return {**os.environ, "PRESSE_MODEL": str(model_dir), "PRESSE_FIELDS_MODEL": str(model_dir / "no-fields-model")}
 
 
 def contents(db: Path) -> dict[str, list[tuple]]:
@@ -179,7 +187,8 @@ def test_dask_cluster_gives_the_same_database_as_the_local_run(corpus_db, refere
     distributed = pytest.importorskip("distributed")
     db = tmp_path / "dask.db"
     shutil.copy(corpus_db, db)
-    monkeypatch.setenv("PRESSE_MODEL", str(model_dir))  # the workers load the model from here
+    for name in ("PRESSE_MODEL", "PRESSE_FIELDS_MODEL"):  # the workers load their pipeline as env_with says
+        monkeypatch.setenv(name, env_with(model_dir)[name])
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         result = CliRunner().invoke(cli, ["analyze", "--db", str(db), "--engine", "dask",
                                           "--scheduler", cluster.scheduler_address, "--batch-size", "16"])
@@ -187,7 +196,7 @@ def test_dask_cluster_gives_the_same_database_as_the_local_run(corpus_db, refere
         assert f"analyze: {N} analysed" in result.output
         # The plugin loaded the pipeline in every worker.
         with distributed.Client(cluster, set_as_default=False) as client:
-            assert all(client.run(lambda: __import__("presse_mining.nlp.parallel").nlp.parallel._worker_nlp
+            assert all(client.run(lambda: __import__("presse_mining.workflow_parallel").workflow_parallel._worker_nlp
                                   is not None).values())
     assert_same_database(db, reference_db)
 
@@ -240,3 +249,17 @@ def test_an_article_the_pipeline_fails_on_is_reported_and_left_for_the_next_run(
         assert report.errors == ["article 6: analysis failed (ValueError: cannot read this)"]
         unanalysed = store.conn.execute("SELECT id FROM articles WHERE analyzed_at IS NULL").fetchall()
         assert unanalysed == [(6,)]
+
+
+def test_a_pipeline_the_workers_cannot_load_is_a_one_line_error(corpus_db, tmp_path):
+    db = tmp_path / "broken.db"
+    shutil.copy(corpus_db, db)
+    broken = tmp_path / "broken_model"
+    broken.mkdir()
+    (broken / "config.cfg").write_text("this is not a spaCy config\n")
+    done = subprocess.run(analyze_command(db, "--workers", "2", "--batch-size", "4"), env=env_with(broken),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1].startswith("Error: a worker cannot load the pipeline:")
+    assert "Traceback" not in done.stderr
+    assert analysed(db) == 0

@@ -102,7 +102,7 @@ def analyze(db_path, everything, workers, engine, scheduler, batch_size):
         presse-mining analyze --workers 4
         presse-mining analyze --engine dask --scheduler tcp://10.0.0.5:8786
     """
-    from .nlp.parallel import default_workers
+    from .workflow_parallel import default_workers
     from .workflow import analyze_store
 
     with open_store(db_path, create=False) as store:

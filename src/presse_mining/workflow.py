@@ -61,9 +61,9 @@ def analyze_store(
 
     workers > 1 runs the pipeline in that many processes, engine="dask" on the Dask
     cluster at `scheduler`; this process alone writes, one transaction per batch of
-    articles, in id order (nlp/parallel.py), so a stopped run goes on where it stopped.
+    articles, in id order (workflow_parallel.py), so a stopped run goes on where it stopped.
     """
-    from .nlp.parallel import DEFAULT_BATCH_SIZE, analyze_articles
+    from .workflow_parallel import DEFAULT_BATCH_SIZE, analyze_articles
 
     report = Report()
     analysed = analyze_articles(

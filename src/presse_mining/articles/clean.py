@@ -38,10 +38,11 @@ def clean_text(text: str) -> str:
 
 
 def _same_paragraph(a: str, b: str) -> bool:
-    if a == b:
-        return True
+    # short lines (headings, list items, "Artikel teilen") may repeat legitimately
     if min(len(a), len(b)) < 80 or abs(len(a) - len(b)) > 0.15 * max(len(a), len(b)):
         return False
+    if a == b:
+        return True
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     # quick_ratio and real_quick_ratio are cheap upper bounds of ratio: most pairs stop there
     return matcher.real_quick_ratio() >= 0.92 and matcher.quick_ratio() >= 0.92 and matcher.ratio() >= 0.92

@@ -7,6 +7,7 @@ finds too little. The strategy that produced the text is reported as `extractor`
 """
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 import re
@@ -25,6 +26,11 @@ log = logging.getLogger(__name__)
 
 _LATIN1_NAMES = {"iso-8859-1", "latin-1", "latin1", "l1", "iso8859-1", "us-ascii", "ascii", "windows-1252"}
 MIN_TEXT_CHARS = 200  # below this, trafilatura probably missed the article body
+# trafilatura's fast mode (its own extractor only) is as good as its full cascade on most
+# pages at two thirds of the cost; its readability/jusText comparison pays off where the
+# fast result is short or barely paragraphed (measured on ../shared/bench, docs/benchmarks.md)
+COMPLETE_TEXT_CHARS = 1000
+COMPLETE_PARAGRAPHS = 3
 
 
 @dataclass
@@ -43,15 +49,44 @@ def decode_html(raw: bytes, declared: str | None = None) -> str:
     # so the typographic quotes and € of Windows-made pages come out right.
     if declared and declared.strip().lower().replace("_", "-") in _LATIN1_NAMES:
         declared = "cp1252"
-    # Bytes that are valid UTF-8 are UTF-8 whatever the header says (mis-declared pages
-    # are common); Latin-1 text with umlauts is practically never valid UTF-8.
-    encodings = [e for e in ("utf-8", declared) if e]
+    # Bytes that are (nearly all) valid UTF-8 are UTF-8 whatever the header says (mis-declared
+    # pages are common); Latin-1 text with umlauts is practically never valid UTF-8.
+    mostly_utf8 = _mostly_utf8(raw)
+    if mostly_utf8 is not None:
+        return mostly_utf8
+    encodings = [e for e in (declared,) if e]
     dammit = UnicodeDammit(raw, known_definite_encodings=encodings, is_html=True)
     if dammit.unicode_markup is None:
         return raw.decode("cp1252", errors="replace")
     if (dammit.original_encoding or "").lower().replace("_", "-") in _LATIN1_NAMES:
         return raw.decode("cp1252", errors="replace")  # a <meta charset=iso-8859-1> page
     return dammit.unicode_markup
+
+
+def _cp1252_slip(error: UnicodeDecodeError) -> tuple[str, int]:
+    return error.object[error.start:error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("presse_mining_cp1252", _cp1252_slip)
+
+
+def _mostly_utf8(raw: bytes) -> str | None:
+    """UTF-8 text, when the bytes are UTF-8 apart from a few stray Windows-1252 bytes.
+
+    Pages pasted together from a UTF-8 template and a Latin-1 snippet are common; reading
+    the whole page in a guessed single-byte charset would garble every umlaut of the article.
+    """
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    lenient = raw.decode("utf-8", errors="replace")
+    bad = lenient.count("\ufffd")
+    non_ascii = len(lenient) - len(lenient.encode("ascii", errors="ignore"))
+    good = non_ascii - bad  # characters that UTF-8 could read
+    if good >= 2 * bad:
+        return raw.decode("utf-8", errors="presse_mining_cp1252")
+    return None
 
 
 def parse_html(html: str | bytes, url: str | None = None, encoding: str | None = None) -> ParsedPage:
@@ -67,32 +102,18 @@ def parse_html(html: str | bytes, url: str | None = None, encoding: str | None =
     canonical = _canonical(tree) or meta.get("url") or url
     page_title = _tree_title(tree)
 
-    text, extractor, doc = "", "", None
+    text, extractor = "", ""
     if tree is not None:
-        try:
-            # Metadata comes from our cheaper readers below (JSON-LD, <head>, htmldate's quick
-            # mode, the dateline): trafilatura's own metadata pass costs more than its text pass.
-            doc = trafilatura.bare_extraction(tree, url=url, fast=True, with_metadata=False, include_tables=True)
-        except Exception as error:  # trafilatura can fail on pathological markup
-            log.warning("trafilatura failed on %s: %s", url or "page", error)
-    if doc is not None and doc.text:
-        # reader comments follow the article, as in trafilatura.extract's output
-        text, extractor = doc.text + ("\n" + doc.comments if doc.comments else ""), "trafilatura"
-    if len(text) < MIN_TEXT_CHARS:
-        # too little: trafilatura's own fallbacks (readability, jusText), then a plain reading
-        try:
-            rescued = trafilatura.extract(html, url=url) if tree is not None else None
-        except Exception:  # same as above
-            rescued = None
-        if rescued and len(rescued) > len(text):
-            text, extractor = rescued, "trafilatura-fallback"
-        if len(text) < MIN_TEXT_CHARS:
-            fallback = _soup_text(BeautifulSoup(html, "lxml"))
-            if len(fallback) > len(text) * 1.5:
-                text, extractor = fallback, "beautifulsoup"
+        text, extractor = _trafilatura_text(tree, url)
     body = meta.get("articleBody")
-    if isinstance(body, str) and len(body) > len(text) * 1.2:
+    # Only as fallbacks: where trafilatura found an article, JSON-LD articleBody (often a
+    # teaser, or the text run together with picture credits) and a plain reading of the page
+    # scored worse on both benchmarks; trafilatura's full cascade has run on short pages already.
+    if len(text) < MIN_TEXT_CHARS and isinstance(body, str) and len(body.strip()) > len(text):
         text, extractor = body, "json-ld"
+    if not text.strip():
+        # trafilatura found nothing: a plain reading of <article>/<main>/<p>
+        text, extractor = _soup_text(BeautifulSoup(html, "lxml")), "beautifulsoup"
 
     text = clean_text(text)
     title = meta.get("headline") or page_title
@@ -106,6 +127,36 @@ def parse_html(html: str | bytes, url: str | None = None, encoding: str | None =
         url=canonical,
         extractor=extractor or "none",
     )
+
+
+def _trafilatura_text(tree, url: str | None) -> tuple[str, str]:
+    """Main text of a parsed page: trafilatura's fast mode, its full cascade when that looks incomplete."""
+    doc = _bare_extraction(tree, url, fast=True)
+    if doc is not None and not _looks_incomplete(doc):
+        return doc.text, "trafilatura"
+    full = _bare_extraction(tree, url, fast=False)
+    if full is not None and full.text:
+        return full.text, "trafilatura-full"
+    return (doc.text, "trafilatura") if doc is not None and doc.text else ("", "")
+
+
+def _bare_extraction(tree, url: str | None, fast: bool):
+    try:
+        # Reader comments are not the article (trafilatura's own benchmarks leave them out too).
+        # Metadata comes from our cheaper readers (JSON-LD, <head>, htmldate's quick mode, the
+        # dateline): trafilatura's own metadata pass costs more than its text pass.
+        # trafilatura copies a tree it is given, so `tree` stays intact for the second pass.
+        return trafilatura.bare_extraction(tree, url=url, fast=fast, include_comments=False,
+                                           with_metadata=False, include_tables=True)
+    except Exception as error:  # trafilatura can fail on pathological markup
+        log.warning("trafilatura failed on %s: %s", url or "page", error)
+        return None
+
+
+def _looks_incomplete(doc) -> bool:
+    if not doc.text or len(doc.text) < COMPLETE_TEXT_CHARS:
+        return True
+    return doc.body is None or len(doc.body.findall(".//p")) < COMPLETE_PARAGRAPHS
 
 
 ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",

@@ -6,6 +6,14 @@ with the inflected forms press texts use (`des Kreises Soest`, `Märkischen Krei
 ordinary lower-case word (Essen, Weil, Senden) is only taken after a place cue
 (`in`, `aus`, `Stadt`, ...). Places only fill gaps the statistical NER left.
 
+Persons: a first name of the name lists (data/first_names.tsv) followed by one or
+two capitalised words is a person (`Dietmar Drabek`); where the model gave the same
+tokens another label, the name lists win. First names that are also places or
+ordinary words (data/common_words.txt) do not trigger this.
+
+Facilities named after their town (`Walburgis-Grundschule Werl`, `Berufskolleg
+Lippstadt`) name the town too: the span is split into the facility and the town.
+
 Institutions: the head terms of data/institutions.tsv with their inflections, and a
 place attached (`Kommunales Integrationszentrum des Kreises Olpe`, `Jobcenter Kreis
 Soest`, `Kreissportbund Siegen-Wittgenstein`). These are longer and surer than what
@@ -154,13 +162,66 @@ def build_matchers(nlp: Language) -> tuple[Matcher, PhraseMatcher, PhraseMatcher
     return institutions, kreis_matcher, sure, cued
 
 
+FACILITY_ENDINGS = ("schule", "gymnasium", "kolleg", "realschule", "hauptschule", "gesamtschule", "kita",
+                    "kindergarten", "familienzentrum", "jugendzentrum", "bürgerhaus", "stadthalle", "rathaus")
+_WORDLIKE = re.compile(r"^[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?$")
+
+
+@lru_cache(maxsize=1)
+def person_first_names() -> frozenset[str]:
+    with _data("first_names.tsv") as handle:
+        lines = [line for line in handle if not line.startswith("#")]
+    names = {row["name"] for row in csv.DictReader(lines, delimiter="\t")}
+    towns = {n.lower() for n in place_names()["towns"]}
+    return frozenset(n for n in names if n.lower() not in ambiguous_words() and n.lower() not in towns and len(n) > 2)
+
+
+def _person_spans(doc: Doc) -> list[Span]:
+    firsts, spans, i = person_first_names(), [], 0
+    while i < len(doc) - 1:
+        token = doc[i]
+        if token.text in firsts:
+            end = i + 1
+            while end < len(doc) and end - i <= 3 and _WORDLIKE.match(doc[end].text) and not doc[end].is_stop:
+                end += 1
+            if end > i + 1 and doc[end - 1].text.lower() not in ambiguous_words():
+                spans.append(Span(doc, i, end, label="PER"))
+                i = end
+                continue
+        i += 1
+    return spans
+
+
+def _split_facilities(ents: list[Span], towns: set[str]) -> list[Span]:
+    out = []
+    for ent in ents:
+        last = ent[-1].text
+        if (len(ent) >= 2 and last in towns and ent[-2].text.lower().endswith(FACILITY_ENDINGS)
+                and ent.label_ in ("ORG", "LOC", "PER")):
+            out.append(Span(ent.doc, ent.start, ent.end - 1, label="ORG"))
+            out.append(Span(ent.doc, ent.end - 1, ent.end, label="LOC"))
+        else:
+            out.append(ent)
+    return out
+
+
 class EntityRules:
     def __init__(self, nlp: Language, overwrite_institutions: bool = True):
         self.institutions, self.kreise, self.towns, self.cued = build_matchers(nlp)
         self.overwrite_institutions = overwrite_institutions
+        self.town_names = set(place_names()["towns"])
 
     def __call__(self, doc: Doc) -> Doc:
-        ents = list(doc.ents)
+        ents = _split_facilities(list(doc.ents), self.town_names)
+        persons = _person_spans(doc)
+        by_tokens = {(e.start, e.end): e for e in ents}
+        for person in persons:
+            same = by_tokens.get((person.start, person.end))
+            if same is not None and same.label_ != "PER":  # the name lists win on identical boundaries
+                ents.remove(same)
+                ents.append(person)
+            elif not any(e.start < person.end and person.start < e.end for e in ents):
+                ents.append(person)
         institutions = [Span(doc, s, e, label="ORG") for _, s, e in self.institutions(doc)]
         institutions = filter_spans(institutions)
         if institutions and self.overwrite_institutions:

@@ -18,11 +18,13 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import PresseError
-from .fieldfeatures import FieldFeatures, find_cues, paragraphs, sentences, sigmoid
+from .fieldfeatures import (FieldFeatures, find_cues, integration_words, paragraphs, sentences, sigmoid,
+                            title_counts)
 
 FORMAT = "presse_mining.handlungsfelder/1"
 MODEL_FILES = ("model.json", "model.npz")
-DEFAULT_COMBINE = {"aggregate": "max", "article_weight": 0.5, "threshold": 0.5, "relevance_gate": 0.0}
+DEFAULT_COMBINE = {"aggregate": "max", "article_weight": 0.5, "threshold": 0.5, "relevance_gate": 0.0,
+                   "min_integration_words": 0, "title_rule": False, "field_thresholds": {}}
 HEADS = ("paragraph", "article", "relevance")
 
 
@@ -76,7 +78,11 @@ class FieldClassifier:
         X = self.features.transform([text])
         whole = self.article.probabilities(X)[0]
         relevance = float(self.relevance.probabilities(X)[0, 0])
-        return combine_scores(whole, paragraph_probs, relevance, self.combine)
+        return combine_scores(whole, paragraph_probs, relevance, self.combine, integration_words(text),
+                              title_counts(text, self.field_ids))
+
+    def thresholds(self) -> np.ndarray:
+        return field_thresholds(self.combine, self.field_ids)
 
     def classify(self, doc) -> list[dict]:
         """Assigned fields of a spaCy Doc (or a plain text), best first, each with its evidence."""
@@ -85,11 +91,11 @@ class FieldClassifier:
             return []
         spans, paragraph_probs = self.paragraph_probabilities(text)
         scores = self.article_scores(text, paragraph_probs)
-        threshold = self.combine["threshold"]
+        thresholds = self.thresholds()
         boundaries = None if isinstance(doc, str) else [(s.start_char, s.end_char) for s in doc.sents]
         assigned = [
             {"label": field, "score": round(float(score), 4)}
-            for field, score in zip(self.field_ids, scores) if score >= threshold
+            for field, score, threshold in zip(self.field_ids, scores, thresholds) if score >= threshold
         ]
         if assigned:
             sentence_spans = sentences(text, boundaries)
@@ -190,18 +196,41 @@ class FieldClassifier:
 
 
 def aggregate_paragraphs(paragraph_probs: np.ndarray, n_fields: int) -> dict[str, np.ndarray]:
-    """Per field, the paragraphs' evidence as max and as noisy-or."""
+    """Per field, the paragraphs' evidence: max, noisy-or, and the mean of the two best
+    paragraphs (a field that more than one paragraph carries counts more)."""
     if not len(paragraph_probs):
-        return {"max": np.zeros(n_fields), "noisy_or": np.zeros(n_fields)}
-    return {"max": paragraph_probs.max(axis=0), "noisy_or": 1.0 - np.prod(1.0 - paragraph_probs, axis=0)}
+        return {key: np.zeros(n_fields) for key in ("max", "noisy_or", "top2")}
+    best = np.sort(paragraph_probs, axis=0)[::-1][:2]
+    return {"max": paragraph_probs.max(axis=0), "noisy_or": 1.0 - np.prod(1.0 - paragraph_probs, axis=0),
+            "top2": best.mean(axis=0)}
 
 
-def combine_scores(whole: np.ndarray, paragraph_probs: np.ndarray, relevance: float, combine: dict) -> np.ndarray:
-    """w·whole-text + (1−w)·paragraphs; a text judged not about integration work gets zeros."""
+def combine_scores(whole: np.ndarray, paragraph_probs: np.ndarray, relevance: float, combine: dict,
+                   integration: int | None = None, titled: np.ndarray | None = None) -> np.ndarray:
+    """w·whole-text + (1−w)·paragraphs; a text judged not about integration work gets zeros.
+
+    Two gates say "not about integration work": the relevance head's probability, and
+    (where `min_integration_words` is set) too few words of integration work at all: a
+    sports-badge ceremony is about sport, but not about sport as a field of integration.
+    With `title_rule`, a field that the text's workshops or working groups name (see
+    fieldfeatures.title_fields) scores at least the threshold.
+    """
     from_paragraphs = aggregate_paragraphs(paragraph_probs, len(whole))[combine["aggregate"]]
     w = combine["article_weight"]
     scores = w * whole + (1 - w) * from_paragraphs
-    return scores if relevance >= combine.get("relevance_gate", 0.0) else np.zeros_like(scores)
+    if combine.get("title_rule") and titled is not None:
+        scores = np.where(titled > 0, np.maximum(scores, combine["threshold"]), scores)
+    if relevance < combine.get("relevance_gate", 0.0):
+        return np.zeros_like(scores)
+    if integration is not None and integration < combine.get("min_integration_words", 0):
+        return np.zeros_like(scores)
+    return scores
+
+
+def field_thresholds(combine: dict, field_ids: list[str]) -> np.ndarray:
+    """Per field its own threshold where cross-validation chose one, else the common one."""
+    own = combine.get("field_thresholds") or {}
+    return np.array([own.get(f, combine["threshold"]) for f in field_ids], dtype=float)
 
 
 def _sha256(path: Path) -> str:

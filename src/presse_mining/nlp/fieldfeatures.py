@@ -180,6 +180,66 @@ def cue_counts(text: str, field_ids: list[str]) -> np.ndarray:
     return counts
 
 
+# -- workshop and working-group titles --------------------------------------------------
+# The taxonomy's rule: a text about integration work in general carries the fields that
+# its workshops, working groups or focus topics name ("In sechs Workshops – vom Themenfeld
+# „Bildung“ bis zur „Integration im Alltag“"; "Vier Planungsgruppen ... Sprache, Bildung,
+# Arbeit/Wirtschaft und Gesundheit/Sport"). Such titles are short words ("Arbeit", "Sport")
+# that are no cue elsewhere, so they are looked for only where a text names its structure.
+STRUCTURE_WORDS = (
+    "Workshop", "Arbeitsgruppe", "Planungsgruppe", "Arbeitskreis", "Handlungsfeld", "Themenfeld",
+    "Thementisch", "Themenschwerpunkt", "Schwerpunkt", "Fachforum", "Themen", "Themenbereich",
+)
+LIST_ITEM_CHARS = 200   # after "... folgende Themen:" the short lines that follow are the titles
+
+
+@lru_cache(maxsize=1)
+def _structure_stems() -> tuple[str, ...]:
+    return tuple(stems(" ".join(STRUCTURE_WORDS)))
+
+
+@lru_cache(maxsize=1)
+def _title_words() -> tuple[tuple[str, str], ...]:
+    """(field, stem) of the words of each field's name ('Bildung & Sprache' → bildung, sprach)."""
+    return tuple((f.id, s) for f in taxonomy.fields() for s in stems(f.name) if len(s) >= 4)
+
+
+def _names_structure(text: str) -> bool:
+    return any(_stem_matches(s, t) for t in stems(text) for s in _structure_stems())
+
+
+def _titled_fields(text: str) -> set[str]:
+    found = {cue.field for cue, _, _ in _all_cues(text)}
+    words = set(stems(text))
+    found |= {field for field, s in _title_words() if any(_stem_matches(s, w) for w in words)}
+    return found
+
+
+@lru_cache(maxsize=50_000)
+def title_fields(text: str) -> tuple[str, ...]:
+    """Fields named in sentences that name workshops, working groups or topics, and in the
+    short list lines after such a sentence ending in a colon."""
+    found: set[str] = set()
+    in_list = False
+    for p_start, p_end in paragraphs(text):
+        paragraph = text[p_start:p_end]
+        if in_list and len(paragraph) <= LIST_ITEM_CHARS:
+            found |= _titled_fields(paragraph)
+            continue
+        in_list = False
+        for s, e in sentences(paragraph):
+            sentence = paragraph[s:e]
+            if _names_structure(sentence):
+                found |= _titled_fields(sentence)
+                in_list = sentence.rstrip().endswith(":")
+    return tuple(sorted(found))
+
+
+def title_counts(text: str, field_ids: list[str]) -> np.ndarray:
+    named = set(title_fields(text))
+    return np.array([f in named for f in field_ids], dtype=float)
+
+
 # -- the feature space --------------------------------------------------------------
 @dataclass
 class FeatureSettings:
@@ -188,6 +248,7 @@ class FeatureSettings:
     char_min_df: int = 3
     char_max_features: int = 20000
     cue_weight: float = 1.0
+    title_weight: float = 0.0   # workshop-title features: 1.0 scored lower in cross-validation
 
 
 class FieldFeatures:
@@ -216,11 +277,13 @@ class FieldFeatures:
             sp.csr_matrix(cue * self.settings.cue_weight, dtype=np.float32),
             sp.csr_matrix(np.log1p([[integration_words(t)] for t in texts]).reshape(-1, 1) * self.settings.cue_weight,
                           dtype=np.float32),
+            sp.csr_matrix(np.vstack([title_counts(t, self.field_ids) for t in texts]).reshape(-1, len(self.field_ids))
+                          * self.settings.title_weight, dtype=np.float32),
         ], format="csr")
 
     @property
     def size(self) -> int:
-        return len(self.words.idf_) + len(self.chars.idf_) + len(self.field_ids) + 1
+        return len(self.words.idf_) + len(self.chars.idf_) + 2 * len(self.field_ids) + 1
 
     # plain data, no pickle
     def export(self) -> tuple[dict, dict[str, np.ndarray]]:

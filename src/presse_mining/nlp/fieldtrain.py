@@ -17,10 +17,15 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
 
 from ..errors import InputError
-from .fieldclf import FieldClassifier, LinearHeads, aggregate_paragraphs
-from .fieldfeatures import FeatureSettings, FieldFeatures
+from .fieldclf import FieldClassifier, LinearHeads, aggregate_paragraphs, field_thresholds
+from .fieldfeatures import FeatureSettings, FieldFeatures, integration_words, title_counts
 
+# What cross-validation chooses from (nested). Tried and left out because nested CV scored
+# them lower (docs/evaluation.md): the "top2" aggregate, the workshop-title rule, and
+# per-field thresholds (TrainSettings.per_field_thresholds); they stay available.
 AGGREGATES = ("max", "noisy_or")
+INTEGRATION_GATES = (0, 1)
+TITLE_RULES = (False,)
 ARTICLE_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 RELEVANCE_GATES = (0.0, 0.3, 0.5, 0.7)
 THRESHOLDS = tuple(round(float(t), 2) for t in np.arange(0.2, 0.81, 0.05))
@@ -40,6 +45,7 @@ class TrainSettings:
     C_article: float = 4.0
     folds: int = 5
     seed: int = 13
+    per_field_thresholds: bool = False
     features: FeatureSettings = field(default_factory=FeatureSettings)
 
 
@@ -117,6 +123,8 @@ class OutOfFold:
     paragraphs: list[np.ndarray]      # per document: paragraphs × fields
     aggregated: dict[str, np.ndarray] # "max" / "noisy_or": documents × fields
     relevance: np.ndarray             # documents
+    integration: np.ndarray           # documents: words of integration work
+    titled: np.ndarray                # documents × fields: named by a workshop or working group
     fold: np.ndarray                  # documents
 
 
@@ -136,14 +144,25 @@ def out_of_fold(examples: list[Example], field_ids: list[str], settings: TrainSe
             relevance[i] = model.relevance.probabilities(X)[0, 0]
             fold_of[i] = k
     aggregated = {key: np.array([aggregate_paragraphs(p, m)[key] for p in paragraph_probs]) for key in AGGREGATES}
-    return OutOfFold(whole, paragraph_probs, aggregated, relevance, fold_of)
+    integration = np.array([integration_words(ex.text) for ex in examples])
+    titled = np.vstack([title_counts(ex.text, field_ids) for ex in examples]).reshape(n, m)
+    return OutOfFold(whole, paragraph_probs, aggregated, relevance, integration, titled, fold_of)
 
 
-def predict_oof(oof: OutOfFold, combine: dict, rows) -> np.ndarray:
+def oof_scores(oof: OutOfFold, combine: dict, rows) -> np.ndarray:
     w = combine["article_weight"]
     scores = w * oof.whole[rows] + (1 - w) * oof.aggregated[combine["aggregate"]][rows]
+    if combine.get("title_rule"):
+        scores = np.where(oof.titled[rows] > 0, np.maximum(scores, combine["threshold"]), scores)
     scores[oof.relevance[rows] < combine["relevance_gate"]] = 0.0
-    return (scores >= combine["threshold"]).astype(int)
+    scores[oof.integration[rows] < combine.get("min_integration_words", 0)] = 0.0
+    return scores
+
+
+def predict_oof(oof: OutOfFold, combine: dict, rows, field_ids: list[str] | None = None) -> np.ndarray:
+    scores = oof_scores(oof, combine, rows)
+    thresholds = field_thresholds(combine, field_ids) if field_ids else combine["threshold"]
+    return (scores >= thresholds).astype(int)
 
 
 def f1_report(gold: np.ndarray, predicted: np.ndarray, field_ids: list[str]) -> dict:
@@ -167,17 +186,57 @@ def f1_report(gold: np.ndarray, predicted: np.ndarray, field_ids: list[str]) -> 
 
 
 def candidate_combines():
-    for aggregate, weight, gate, threshold in itertools.product(AGGREGATES, ARTICLE_WEIGHTS, RELEVANCE_GATES, THRESHOLDS):
-        yield {"aggregate": aggregate, "article_weight": weight, "relevance_gate": gate, "threshold": threshold}
+    for aggregate, weight, gate, words, titles, threshold in itertools.product(
+            AGGREGATES, ARTICLE_WEIGHTS, RELEVANCE_GATES, INTEGRATION_GATES, TITLE_RULES, THRESHOLDS):
+        yield {"aggregate": aggregate, "article_weight": weight, "relevance_gate": gate,
+               "min_integration_words": words, "title_rule": titles, "threshold": threshold}
 
 
-def best_combine(oof: OutOfFold, gold: np.ndarray, rows: np.ndarray, field_ids: list[str]) -> dict:
+def _micro_counts(gold: np.ndarray, predicted: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    g, p = gold.astype(bool), predicted.astype(bool)
+    return (g & p).sum(axis=0), (~g & p).sum(axis=0), (g & ~p).sum(axis=0)
+
+
+def _micro_f1(tp, fp, fn) -> float:
+    tp, fp, fn = tp.sum(), fp.sum(), fn.sum()
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def best_combine(oof: OutOfFold, gold: np.ndarray, rows: np.ndarray, field_ids: list[str],
+                 per_field: bool = False) -> dict:
     best, best_score = None, -1.0
     for combine in candidate_combines():   # fixed order: ties keep the first, so choices are reproducible
-        score = f1_report(gold[rows], predict_oof(oof, combine, rows), field_ids)["micro_f1"]
+        score = _micro_f1(*_micro_counts(gold[rows], predict_oof(oof, combine, rows)))
         if score > best_score + 1e-9:
             best, best_score = combine, score
+    best = {**best, "field_thresholds": {}}
+    if per_field:
+        best["field_thresholds"] = per_field_thresholds(oof, gold, rows, field_ids, best)
     return best
+
+
+def per_field_thresholds(oof: OutOfFold, gold: np.ndarray, rows: np.ndarray, field_ids: list[str],
+                         combine: dict) -> dict[str, float]:
+    """One pass over the fields: each gets the threshold that maximises micro-F1 with the others fixed.
+    A field keeps the common threshold unless its own one is clearly better (one more document right)."""
+    scores = oof_scores(oof, combine, rows)
+    g = gold[rows]
+    predicted = (scores >= combine["threshold"]).astype(int)
+    chosen = {}
+    for j, field in enumerate(field_ids):
+        tp, fp, fn = _micro_counts(g, predicted)
+        base = _micro_f1(tp, fp, fn)
+        best_t, best_score = combine["threshold"], base
+        for t in THRESHOLDS:
+            column = (scores[:, j] >= t).astype(int)
+            tp[j], fp[j], fn[j] = [int(x[0]) for x in _micro_counts(g[:, [j]], column[:, None])]
+            score = _micro_f1(tp, fp, fn)
+            if score > best_score + 1e-9:
+                best_t, best_score = t, score
+        if best_t != combine["threshold"] and best_score > base + 1.0 / max(1, g.sum()) * 0.5:
+            chosen[field] = best_t
+            predicted[:, j] = (scores[:, j] >= best_t).astype(int)
+    return chosen
 
 
 def cross_validate(examples: list[Example], field_ids: list[str], settings: TrainSettings | None = None) -> dict:
@@ -191,10 +250,10 @@ def cross_validate(examples: list[Example], field_ids: list[str], settings: Trai
         inside, outside = np.where(oof.fold != k)[0], np.where(oof.fold == k)[0]
         if not len(outside):
             continue
-        combine = best_combine(oof, gold, inside, field_ids)
-        predicted[outside] = predict_oof(oof, combine, outside)
+        combine = best_combine(oof, gold, inside, field_ids, settings.per_field_thresholds)
+        predicted[outside] = predict_oof(oof, combine, outside, field_ids)
     report = f1_report(gold, predicted, field_ids)
-    chosen = best_combine(oof, gold, np.arange(len(examples)), field_ids)
+    chosen = best_combine(oof, gold, np.arange(len(examples)), field_ids, settings.per_field_thresholds)
     report["chosen_combine"] = chosen
     report["documents"] = len(examples)
     report["predicted"] = {ex.id: [f for f, v in zip(field_ids, row) if v] for ex, row in zip(examples, predicted)}

@@ -2,7 +2,7 @@
 
 Each Dask worker loads the pipeline once (PipelinePlugin); batches of articles go
 out as tasks, plain (article_id, result) records come back, and this process, the
-single writer, stores them in article-id order (nlp.parallel.write_in_order), so
+single writer, stores them in article-id order (workflow_parallel.write_in_order), so
 the database is the same as a local run's. Workers need presse_mining (and the
 trained model, at models/de_presse or PRESSE_MODEL) installed where they run.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 
-from ..errors import PresseError
-from .parallel import analyze_batch, load_worker_pipeline, write_in_order
+from .errors import PresseError
+from .workflow_parallel import analyze_batch, load_worker_pipeline, write_in_order
 
 try:
     from distributed import Client, WorkerPlugin
@@ -39,10 +39,14 @@ def analyze_on_cluster(store, batches, scheduler: str, *, model: str | None = No
                        on_failed=log.error, timeout: float = 30) -> int:
     try:
         client = Client(scheduler, timeout=timeout, set_as_default=False)
-    except (OSError, TimeoutError) as error:
+    except (OSError, TimeoutError, ValueError) as error:
         raise PresseError(f"{scheduler}: cannot reach the Dask scheduler ({error})") from None
     with client:
-        client.register_plugin(PipelinePlugin(model), name=PLUGIN_NAME)
+        try:
+            client.register_plugin(PipelinePlugin(model), name=PLUGIN_NAME)
+        except Exception as error:  # raised on a worker: missing package, model or memory
+            raise PresseError(f"{scheduler}: a worker cannot load the pipeline ({type(error).__name__}: {error}); "
+                              "install presse_mining and the model on every worker") from None
         threads = sum(client.nthreads().values())
         if not threads:
             raise PresseError(f"{scheduler}: the Dask cluster has no workers")

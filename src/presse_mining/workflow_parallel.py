@@ -26,7 +26,7 @@ from itertools import islice
 
 from tqdm import tqdm
 
-from ..errors import PresseError
+from .errors import PresseError
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +38,15 @@ ENGINES = ("local", "dask")
 
 # The pipeline of this worker process, loaded once by load_worker_pipeline().
 _worker_nlp = None
+# Why it could not be loaded: reported with the first batch (an initializer that raises
+# only breaks the pool, and the parent would never learn the reason).
+_worker_error: str | None = None
 # spaCy pipelines are not documented as thread-safe; a Dask worker may run several threads.
 _worker_lock = threading.Lock()
 
 
 def default_workers() -> int:
-    """The cores this process may use (respects taskset/cgroup affinity where the OS tells)."""
+    """The cores this process may use (taskset and affinity respected where the OS tells)."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
@@ -53,8 +56,8 @@ def default_workers() -> int:
 def load_worker_pipeline(model: str | None = None) -> None:
     """Worker initializer: load the spaCy pipeline and the fields classifier once."""
     global _worker_nlp
-    from .fields import load_classifier
-    from .pipeline import load_nlp
+    from .nlp.fields import load_classifier
+    from .nlp.pipeline import load_nlp
 
     _worker_nlp = load_nlp(model)
     load_classifier()
@@ -71,8 +74,12 @@ def _start_local_worker(model: str | None, parent: int) -> None:
             time.sleep(0.5)
         os._exit(1)
 
+    global _worker_error
     threading.Thread(target=exit_when_orphaned, name="exit-with-parent", daemon=True).start()
-    load_worker_pipeline(model)
+    try:
+        load_worker_pipeline(model)
+    except Exception as error:
+        _worker_error = str(error) if isinstance(error, PresseError) else f"{type(error).__name__}: {error}"
 
 
 def analyze_batch(batch: Batch, nlp=None) -> Records:
@@ -81,7 +88,7 @@ def analyze_batch(batch: Batch, nlp=None) -> Records:
     An article the pipeline fails on gets {"error": "..."} instead of a result, so
     one bad text costs its own analysis, not its batch's or the run's.
     """
-    from .analysis import analyze_many
+    from .nlp.analysis import analyze_many
 
     def run(pipeline) -> Records:
         try:
@@ -101,6 +108,8 @@ def analyze_batch(batch: Batch, nlp=None) -> Records:
 
     if nlp is not None:
         return run(nlp)
+    if _worker_error is not None:
+        raise PresseError(f"a worker cannot load the pipeline: {_worker_error}")
     if _worker_nlp is None:
         load_worker_pipeline()
     with _worker_lock:
@@ -142,7 +151,7 @@ def analyze_articles(
         if engine == "dask":
             if not scheduler:
                 raise PresseError("--engine dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
-            from .dask_engine import analyze_on_cluster
+            from .workflow_dask import analyze_on_cluster
 
             return analyze_on_cluster(store, batches, scheduler, model=model, on_written=bar.update,
                                       on_failed=on_failed)
@@ -200,7 +209,8 @@ def _with_processes(store, batches: Iterator[Batch], workers: int, model: str | 
         )
     except BrokenProcessPool:
         raise PresseError(
-            "an analysis worker died (out of memory, or killed); what was written is kept: run analyze again to resume"
+            "an analysis worker process died (killed, or out of memory); what was written is kept: "
+            "run analyze again to resume"
         ) from None
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
