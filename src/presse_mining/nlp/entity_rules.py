@@ -205,6 +205,21 @@ def _split_facilities(ents: list[Span], towns: set[str]) -> list[Span]:
     return out
 
 
+def _split_at_line_breaks(ents: list[Span]) -> list[Span]:
+    """No name runs across a paragraph break: the model's span ends there (what follows
+    the break is rarely part of a name; the rules below find a place there again)."""
+    out = []
+    for ent in ents:
+        end = ent.end
+        for token in ent:
+            if token.is_space or "\n" in token.whitespace_:
+                end = token.i if token.is_space else token.i + 1
+                break
+        if end > ent.start:
+            out.append(Span(ent.doc, ent.start, end, label=ent.label_))
+    return out
+
+
 class EntityRules:
     def __init__(self, nlp: Language, overwrite_institutions: bool = True):
         self.institutions, self.kreise, self.towns, self.cued = build_matchers(nlp)
@@ -212,7 +227,7 @@ class EntityRules:
         self.town_names = set(place_names()["towns"])
 
     def __call__(self, doc: Doc) -> Doc:
-        ents = _split_facilities(list(doc.ents), self.town_names)
+        ents = _split_facilities(_split_at_line_breaks(list(doc.ents)), self.town_names)
         persons = _person_spans(doc)
         by_tokens = {(e.start, e.end): e for e in ents}
         for person in persons:

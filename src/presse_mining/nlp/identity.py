@@ -231,6 +231,8 @@ def resolve(doc) -> dict[tuple[int, int], str]:
         if ent.label_ == "PER":
             names[span_key] = person_base_form(ent.text)
             persons.append(span_key)
+        elif ent.label_ == "LOC" and len(ent) == 1:
+            names[span_key] = place_base_form(ent.text)
         elif ent.label_ in ("ORG", "LOC"):
             names[span_key] = org_base_form(ent.text) if _looks_inflectable(ent.text) else normalise_surface(ent.text)
             if ent.label_ == "ORG":
@@ -241,6 +243,23 @@ def resolve(doc) -> dict[tuple[int, int], str]:
     _resolve_organisations(doc, names, organisations)
     doc.user_data["presse_identity"] = (key, names)
     return names
+
+
+def place_base_form(text: str) -> str:
+    """A one-word place keeps its name (Westfalen is no plural of Westfale); only a genitive -s
+    of a known place goes (Deutschlands, Soests)."""
+    from .entity_rules import place_names
+
+    word = normalise_surface(text)
+    known = place_names()
+    if word.endswith("s") and not any(word in group for group in known.values()):
+        bare = word[:-1]
+        if any(bare in group for group in known.values()) or bare in _GENITIVE_S_PLACES:
+            return bare
+    return word
+
+
+_GENITIVE_S_PLACES = {"Deutschland", "Europa", "Nordrhein-Westfalen", "Westfalen", "Rheinland"}
 
 
 def _looks_inflectable(text: str) -> bool:
