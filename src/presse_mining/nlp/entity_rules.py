@@ -23,12 +23,13 @@ the place inside such a name).
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from functools import lru_cache
 from importlib import resources
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -103,6 +104,19 @@ def head_patterns(head: str) -> list[list[dict]]:
     return [tokens]
 
 
+def head_phrases(head: str) -> list[list[str]]:
+    """Every inflected form of a head term as a word list (a PhraseMatcher is far faster
+    than token patterns with sets)."""
+    options = []
+    for token in head_patterns(head)[0]:
+        if "ORTH" in token:
+            options.append(sorted(token["ORTH"]["IN"]))
+        else:
+            word = token["LOWER"]
+            options.append(sorted({word, word.capitalize()}))
+    return [list(words) for words in itertools.product(*options)]
+
+
 @lru_cache(maxsize=1)
 def place_names() -> dict[str, set[str]]:
     kreise, towns = set(), set()
@@ -117,16 +131,51 @@ def place_names() -> dict[str, set[str]]:
     return {"kreise": kreise, "towns": towns, "laender": laender}
 
 
-def build_matchers(nlp: Language) -> tuple[Matcher, PhraseMatcher, PhraseMatcher, Matcher]:
+class PlaceAttachment:
+    """The place an institution name carries: `des Kreises Olpe`, `der Stadt Hemer`, `Soest`.
+
+    Checked in Python on the few tokens after a head term: far cheaper than one matcher
+    pattern per head and attachment, each with thousands of place names."""
+
+    KREIS_WORDS = {"Kreises", "Landkreises", "Kreis"}
+    TOWN_WORDS = {"Stadt", "Gemeinde", "Kreisstadt", "Hansestadt"}
+    AREA_WORDS = {"Kreis", "Stadt", "Dekanat", "Erzbistum", "Bistum", "Region"}
+
+    def __init__(self, places: set[str], adjective_kreis: set[str]):
+        self.places, self.adjective_kreis = places, adjective_kreis
+
+    def end_after(self, doc: Doc, end: int) -> int:
+        w = [doc[k].text if k < len(doc) else "" for k in range(end, end + 4)]
+        low = [x.lower() for x in w]
+        places, adjectives = self.places, self.adjective_kreis
+        if low[0] in ("des", "im") and w[1] in self.KREIS_WORDS and w[2] in places:
+            return end + 3
+        if low[0] == "der" and w[1] in self.TOWN_WORDS and w[2] in places:
+            return end + 3
+        if low[0] == "für" and low[1] in ("den", "die", "das") and w[2] in self.AREA_WORDS and w[3] in places:
+            return end + 4
+        if low[0] == "des" and w[1] in adjectives and w[2] == "Kreises":
+            return end + 3
+        if w[0] in ("Kreis", "Landkreis") and w[1] in places:
+            return end + 2
+        if low[0] in ("des", "der") and w[1] in places:
+            return end + 2
+        if w[0] in adjectives and w[1] == "Kreis":
+            return end + 2
+        if w[0] in places:
+            return end + 1
+        return end
+
+
+def build_matchers(nlp: Language):
     names = place_names()
     ambiguous = ambiguous_words()
-    # towns: plain names in a PhraseMatcher; ambiguous ones only after a cue
-    sure, cued = PhraseMatcher(nlp.vocab), Matcher(nlp.vocab)
+    # towns: plain names in a PhraseMatcher; ambiguous ones only after a cue (checked in __call__)
+    sure = PhraseMatcher(nlp.vocab)
     plain = [n for n in names["towns"] | names["laender"] | {"NRW"} if "(" not in n]
     safe = [n for n in plain if n.lower() not in ambiguous]
-    unsafe = [n for n in plain if n.lower() in ambiguous and " " not in n]
+    cued = frozenset(n for n in plain if n.lower() in ambiguous and " " not in n)
     sure.add("LOC", list(nlp.tokenizer.pipe(safe)))
-    cued.add("LOC", [[{"ORTH": {"IN": sorted(PLACE_CUES)}}, {"ORTH": {"IN": sorted(unsafe)}}]])
     # Kreise: "Kreis Soest", "Kreises Soest", compound and adjective names with their forms
     kreis_phrases = []
     for kreis in names["kreise"]:
@@ -136,30 +185,18 @@ def build_matchers(nlp: Language) -> tuple[Matcher, PhraseMatcher, PhraseMatcher
             kreis_phrases += [f"{w} {kreis}" for w in ("Kreis", "Kreises", "Landkreis", "Landkreises")]
     kreis_matcher = PhraseMatcher(nlp.vocab)
     kreis_matcher.add("LOC", list(nlp.tokenizer.pipe(sorted(set(kreis_phrases)))))
-    # institutions, with an optional place attached
-    single_places = sorted({n for n in names["towns"] | names["kreise"] if " " not in n and "(" not in n})
-    single_places += sorted({f for k in names["kreise"] if k.endswith("kreis") for f in kreis_forms(k)})
-    place = {"ORTH": {"IN": single_places}}
-    adjective_kreis = sorted({f.split()[0] for k in names["kreise"] if " " in k and k.endswith("Kreis") for f in kreis_forms(k)})
-    attachments = [
-        [],
-        [place],
-        [{"ORTH": {"IN": ["Kreis", "Landkreis"]}}, place],
-        [{"LOWER": {"IN": ["des", "im"]}}, {"ORTH": {"IN": ["Kreises", "Landkreises", "Kreis"]}}, place],
-        [{"LOWER": "der"}, {"ORTH": {"IN": ["Stadt", "Gemeinde", "Kreisstadt", "Hansestadt"]}}, place],
-        [{"LOWER": {"IN": ["des", "der"]}}, place],
-        [{"LOWER": "des"}, {"ORTH": {"IN": adjective_kreis}}, {"ORTH": {"IN": ["Kreises"]}}],
-        [{"ORTH": {"IN": adjective_kreis}}, {"ORTH": {"IN": ["Kreis"]}}],
-        [{"LOWER": "für"}, {"LOWER": {"IN": ["den", "die", "das"]}}, {"ORTH": {"IN": ["Kreis", "Stadt", "Dekanat", "Erzbistum", "Bistum", "Region"]}}, place],
-    ]
-    institutions = Matcher(nlp.vocab)
+    # institutions: head terms in a Matcher; an attached place is read after each head
+    single_places = {n for n in names["towns"] | names["kreise"] if " " not in n and "(" not in n}
+    single_places |= {f for k in names["kreise"] if k.endswith("kreis") for f in kreis_forms(k)}
+    adjective_kreis = {f.split()[0] for k in names["kreise"] if " " in k and k.endswith("Kreis") for f in kreis_forms(k)}
+    heads, attaching = PhraseMatcher(nlp.vocab), set()
     with _data("institutions.tsv") as handle:
         rows = [line.rstrip("\n").split("\t") for line in handle if line.strip() and not line.startswith("#")]
     for head, attach in rows:
-        for pattern in head_patterns(head):
-            variants = attachments if attach == "yes" else [[]]
-            institutions.add("ORG", [pattern + tail for tail in variants])
-    return institutions, kreis_matcher, sure, cued
+        heads.add(head, [Doc(nlp.vocab, words=words) for words in head_phrases(head)])
+        if attach == "yes":
+            attaching.add(head)
+    return heads, attaching, PlaceAttachment(single_places, adjective_kreis), kreis_matcher, sure, cued
 
 
 FACILITY_ENDINGS = ("schule", "gymnasium", "kolleg", "realschule", "hauptschule", "gesamtschule", "kita",
@@ -222,9 +259,23 @@ def _split_at_line_breaks(ents: list[Span]) -> list[Span]:
 
 class EntityRules:
     def __init__(self, nlp: Language, overwrite_institutions: bool = True):
-        self.institutions, self.kreise, self.towns, self.cued = build_matchers(nlp)
+        self.heads, self.attaching, self.attachment, self.kreise, self.towns, self.cued = build_matchers(nlp)
         self.overwrite_institutions = overwrite_institutions
         self.town_names = set(place_names()["towns"])
+
+    def _institutions(self, doc: Doc) -> list[Span]:
+        spans = []
+        for match_id, start, end in self.heads(doc):
+            if doc.vocab.strings[match_id] in self.attaching:
+                end = self.attachment.end_after(doc, end)
+            spans.append(Span(doc, start, end, label="ORG"))
+        return filter_spans(spans)
+
+    def _cued_places(self, doc: Doc) -> list[Span]:
+        return [
+            Span(doc, t.i + 1, t.i + 2, label="LOC")
+            for t in doc[:-1] if t.text in PLACE_CUES and doc[t.i + 1].text in self.cued
+        ]
 
     def __call__(self, doc: Doc) -> Doc:
         ents = _split_facilities(_split_at_line_breaks(list(doc.ents)), self.town_names)
@@ -237,15 +288,14 @@ class EntityRules:
                 ents.append(person)
             elif not any(e.start < person.end and person.start < e.end for e in ents):
                 ents.append(person)
-        institutions = [Span(doc, s, e, label="ORG") for _, s, e in self.institutions(doc)]
-        institutions = filter_spans(institutions)
+        institutions = self._institutions(doc)
         if institutions and self.overwrite_institutions:
             taken = {i for span in institutions for i in range(span.start, span.end)}
             # a model span that sticks out of an institution name is kept only if it does not overlap it
             ents = [e for e in ents if not any(i in taken for i in range(e.start, e.end))] + institutions
         places = [Span(doc, s, e, label="LOC") for _, s, e in self.kreise(doc)]
         places += [Span(doc, s, e, label="LOC") for _, s, e in self.towns(doc)]
-        places += [Span(doc, s + 1, e, label="LOC") for _, s, e in self.cued(doc)]
+        places += self._cued_places(doc)
         taken = {i for span in ents for i in range(span.start, span.end)}
         for span in filter_spans(places):
             if not any(i in taken for i in range(span.start, span.end)):

@@ -122,8 +122,9 @@ def _population(row: dict) -> int:
         return 0
 
 
-def municipality_names() -> set[str]:
-    return set(_register()[0])
+@lru_cache(maxsize=1)
+def municipality_names() -> frozenset[str]:
+    return frozenset(_register()[0])
 
 
 def _municipality(name: str | None) -> str | None:

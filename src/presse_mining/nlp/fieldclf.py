@@ -99,11 +99,14 @@ class FieldClassifier:
         ]
         if assigned:
             sentence_spans = sentences(text, boundaries)
+            # one feature matrix of the sentences serves every assigned field
+            X = self.features.transform([text[s:e] for s, e in sentence_spans]) if sentence_spans else None
             for entry in assigned:
-                entry["evidence"] = self.evidence(text, entry["label"], sentence_spans)
+                entry["evidence"] = self.evidence(text, entry["label"], sentence_spans, X=X)
         return sorted(assigned, key=lambda f: (-f["score"], f["label"]))
 
-    def evidence(self, text: str, field: str, sentence_spans: list[tuple[int, int]], limit: int = 3) -> list[dict]:
+    def evidence(self, text: str, field: str, sentence_spans: list[tuple[int, int]], limit: int = 3,
+                 X=None) -> list[dict]:
         """The one to three sentences that carry a field.
 
         Sentences that contain one of the field's cues come first, ranked by the
@@ -113,7 +116,8 @@ class FieldClassifier:
         if not sentence_spans:
             return []
         index = self.field_ids.index(field)
-        X = self.features.transform([text[s:e] for s, e in sentence_spans])
+        if X is None:
+            X = self.features.transform([text[s:e] for s, e in sentence_spans])
         decision = self.paragraph.contributions(X, index)
         cued = {i: [cue.text for cue, _, _ in find_cues(text[s:e], field)] for i, (s, e) in enumerate(sentence_spans)}
         with_cues = sorted((i for i, found in cued.items() if found), key=lambda i: (-decision[i], i))

@@ -277,9 +277,14 @@ class FieldFeatures:
             sp.csr_matrix(cue * self.settings.cue_weight, dtype=np.float32),
             sp.csr_matrix(np.log1p([[integration_words(t)] for t in texts]).reshape(-1, 1) * self.settings.cue_weight,
                           dtype=np.float32),
-            sp.csr_matrix(np.vstack([title_counts(t, self.field_ids) for t in texts]).reshape(-1, len(self.field_ids))
-                          * self.settings.title_weight, dtype=np.float32),
+            self._title_features(texts),
         ], format="csr")
+
+    def _title_features(self, texts: list[str]) -> sp.csr_matrix:
+        if not self.settings.title_weight:  # switched off: skip the title scan
+            return sp.csr_matrix((len(texts), len(self.field_ids)), dtype=np.float32)
+        counts = np.vstack([title_counts(t, self.field_ids) for t in texts]).reshape(-1, len(self.field_ids))
+        return sp.csr_matrix(counts * self.settings.title_weight, dtype=np.float32)
 
     @property
     def size(self) -> int:

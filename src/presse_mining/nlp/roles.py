@@ -73,6 +73,7 @@ def _inflections(base: str) -> set[str]:
     return forms | feminine
 
 
+@lru_cache(maxsize=100_000)
 def is_role_noun(word: str) -> bool:
     lower = word.lower().strip(".,;:")
     whole, compound = role_forms()
