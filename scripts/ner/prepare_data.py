@@ -191,10 +191,10 @@ def indomain(nlp, annotation_dir: Path):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=ROOT / "training" / "ner")
-    parser.add_argument("--indomain-weight", type=int, default=8)
-    parser.add_argument("--germeval-weight", type=int, default=3)
+    parser.add_argument("--indomain-weight", type=int, default=6)
+    parser.add_argument("--germeval-weight", type=int, default=6)
     parser.add_argument("--dev-texts", type=int, default=24, help="in-domain texts held out for dev")
-    parser.add_argument("--wikiann-limit", type=int, default=20000)
+    parser.add_argument("--wikiann-limit", type=int, default=6000)
     parser.add_argument("--zefys", action="store_true", help="add the historic-newspaper set (noisy OCR)")
     args = parser.parse_args()
 

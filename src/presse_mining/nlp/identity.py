@@ -295,6 +295,15 @@ def _resolve_organisations(doc, names: dict, organisations: list) -> None:
         if match and _ABBREVIATION.match(names[k]):
             defined[names[k]] = org_base_form(match.group(1))
     longer = sorted({names[k] for k in organisations}, key=len, reverse=True)
+
+    def extended(name: str) -> str:
+        """A short form whose one longer variant is in the same text stands for it."""
+        if len(name.split()) < 2:
+            return name
+        variants = {n for n in longer if n != name and n.startswith(name + " ")}
+        return variants.pop() if len(variants) == 1 else name
+
+    defined = {short: extended(long) for short, long in defined.items()}
     for k in organisations:
         name = names[k]
         if name in defined:
@@ -305,11 +314,7 @@ def _resolve_organisations(doc, names: dict, organisations: list) -> None:
             if matches:
                 names[k] = matches[0]
             continue
-        if len(name.split()) >= 2:
-            # a short form whose one longer variant is in the same text
-            extended = {n for n in longer if n != name and n.startswith(name + " ")}
-            if len(extended) == 1:
-                names[k] = extended.pop()
+        names[k] = extended(name)
 
 
 def canonical_of(doc, span) -> str:
