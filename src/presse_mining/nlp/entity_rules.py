@@ -217,7 +217,7 @@ def _person_spans(doc: Doc) -> list[Span]:
     firsts, spans, i = person_first_names(), [], 0
     while i < len(doc) - 1:
         token = doc[i]
-        if token.text in firsts:
+        if token.text in firsts or ("-" in token.text and all(part in firsts for part in token.text.split("-"))):
             end = i + 1
             while end < len(doc) and end - i <= 3 and _WORDLIKE.match(doc[end].text) and not doc[end].is_stop:
                 end += 1
@@ -280,13 +280,16 @@ class EntityRules:
     def __call__(self, doc: Doc) -> Doc:
         ents = _split_facilities(_split_at_line_breaks(list(doc.ents)), self.town_names)
         persons = _person_spans(doc)
-        by_tokens = {(e.start, e.end): e for e in ents}
         for person in persons:
-            same = by_tokens.get((person.start, person.end))
-            if same is not None and same.label_ != "PER":  # the name lists win on identical boundaries
-                ents.remove(same)
+            overlapping = [e for e in ents if e.start < person.end and person.start < e.end]
+            same = [e for e in overlapping if (e.start, e.end) == (person.start, person.end)]
+            inside_per = all(e.label_ == "PER" and person.start <= e.start and e.end <= person.end for e in overlapping)
+            if same or (overlapping and inside_per):
+                # the name lists win on identical boundaries, and a first name completes a surname
+                for e in overlapping:
+                    ents.remove(e)
                 ents.append(person)
-            elif not any(e.start < person.end and person.start < e.end for e in ents):
+            elif not overlapping:
                 ents.append(person)
         institutions = self._institutions(doc)
         if institutions and self.overwrite_institutions:
