@@ -448,7 +448,12 @@ _LABEL = click.option("--label", type=click.Choice(["PER", "ORG", "LOC", "MISC"]
 @click.option("--name", help="Only names containing this text.")
 @click.option("--limit", default=50, show_default=True)
 def entities_list(db_path, fmt, label, name, limit):
-    """Entities with their numbers of mentions, articles and events."""
+    """Entities with their numbers of mentions, articles and events.
+
+    Example:
+
+        presse-mining entities list --label PER
+    """
     from .query.format import render
     from .store.identity import list_entities
 
@@ -463,7 +468,14 @@ def entities_list(db_path, fmt, label, name, limit):
 @click.argument("name")
 @click.argument("into")
 def entities_merge(db_path, label, name, into):
-    """NAME is the same as INTO: its mentions, roles and events move to INTO."""
+    """NAME is the same as INTO: its mentions, roles and events move to INTO.
+
+    Kept across re-analysis.
+
+    Example:
+
+        presse-mining entities merge "Staatssekretärin Güler" "Serap Güler"
+    """
     from .store.identity import merge
 
     with open_store(db_path, create=False) as store:
@@ -477,7 +489,12 @@ def entities_merge(db_path, label, name, into):
 @click.argument("name")
 @click.argument("new_name")
 def entities_rename(db_path, label, name, new_name):
-    """NAME is called NEW_NAME from now on."""
+    """NAME is called NEW_NAME from now on (kept across re-analysis).
+
+    Example:
+
+        presse-mining entities rename "KI Kreis Olpe" "Kommunales Integrationszentrum Kreis Olpe"
+    """
     from .store.identity import rename
 
     with open_store(db_path, create=False) as store:
@@ -492,7 +509,12 @@ def entities_rename(db_path, label, name, new_name):
 @click.option("--article", "article_id", type=int, help="The article in which NAME is someone else.")
 @click.option("--as", "new_name", help="Name of the one split off (default: NAME (article id)).")
 def entities_split(db_path, label, name, article_id, new_name):
-    """Split NAME: in --article it is someone else; without --article, undo the merges into NAME."""
+    """Split NAME: in --article it is someone else; without --article, undo the merges into NAME.
+
+    Example:
+
+        presse-mining entities split "Thomas Müller" --article 12
+    """
     from .store.identity import split
 
     with open_store(db_path, create=False) as store:
