@@ -30,8 +30,11 @@ def chromium_driver():
     if not (shutil.which("chromium") and shutil.which("chromedriver")):
         if os.geteuid() != 0 or not shutil.which("apt-get"):
             pytest.skip("no chromium/chromedriver and cannot install them (needs root and apt-get)")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        # a fresh machine has no package lists yet: apt-get install alone finds nothing
+        subprocess.run(["apt-get", "update", "-qq"], capture_output=True, text=True, env=env)
         installed = subprocess.run(["apt-get", "install", "-y", "chromium", "chromium-driver"],
-                                   capture_output=True, text=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+                                   capture_output=True, text=True, env=env)
         if installed.returncode != 0:
             pytest.skip(f"apt-get install chromium chromium-driver failed: {installed.stderr.strip()[-200:]}")
     from selenium.webdriver.chrome.service import Service
