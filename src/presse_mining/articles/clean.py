@@ -22,29 +22,38 @@ def clean_text(text: str) -> str:
     """Normalise white space and drop paragraphs that repeat an earlier one.
 
     Press pages often print the lead or a photo caption twice; analysing it twice
-    would count every name and event twice.
+    would count every name and event twice. Short lines (headings, list items,
+    "Artikel teilen") may repeat legitimately and are kept.
     """
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00ad", "")  # soft hyphens split words invisibly
     kept: list[str] = []
+    earlier_long: list[tuple[str, frozenset[str]]] = []
     for line in text.split("\n"):
         line = _SPACES.sub(" ", line).strip()
         if not line:
             continue
-        if any(_same_paragraph(line, earlier) for earlier in kept):
-            continue
+        if len(line) >= MIN_REPEAT_CHARS:
+            words = frozenset(line.lower().split())
+            if any(_same_paragraph(line, words, other, other_words) for other, other_words in earlier_long):
+                continue
+            earlier_long.append((line, words))
         kept.append(line)
     return "\n\n".join(kept)
 
 
-def _same_paragraph(a: str, b: str) -> bool:
-    # short lines (headings, list items, "Artikel teilen") may repeat legitimately
-    if min(len(a), len(b)) < 80 or abs(len(a) - len(b)) > 0.15 * max(len(a), len(b)):
+MIN_REPEAT_CHARS = 80
+
+
+def _same_paragraph(a: str, a_words: frozenset[str], b: str, b_words: frozenset[str]) -> bool:
+    if abs(len(a) - len(b)) > 0.15 * max(len(a), len(b)):
         return False
     if a == b:
         return True
+    # shared words first: a cheap test that rules out almost every pair before difflib
+    if len(a_words & b_words) < 0.8 * max(len(a_words), len(b_words)):
+        return False
     matcher = SequenceMatcher(None, a, b, autojunk=False)
-    # quick_ratio and real_quick_ratio are cheap upper bounds of ratio: most pairs stop there
     return matcher.real_quick_ratio() >= 0.92 and matcher.quick_ratio() >= 0.92 and matcher.ratio() >= 0.92
 
 
