@@ -75,9 +75,13 @@ class FieldClassifier:
         """Per field: the whole-text probability combined with the paragraphs' (weights chosen by CV)."""
         if paragraph_probs is None:
             paragraph_probs = self.paragraph_probabilities(text)[1]
-        X = self.features.transform([text])
-        whole = self.article.probabilities(X)[0]
-        relevance = float(self.relevance.probabilities(X)[0, 0])
+        if self.combine["article_weight"] == 0 and not self.combine.get("relevance_gate"):
+            # the chosen combination uses neither head: skip vectorising the whole text again
+            whole, relevance = np.zeros(len(self.field_ids)), 1.0
+        else:
+            X = self.features.transform([text])
+            whole = self.article.probabilities(X)[0]
+            relevance = float(self.relevance.probabilities(X)[0, 0])
         return combine_scores(whole, paragraph_probs, relevance, self.combine, integration_words(text),
                               title_counts(text, self.field_ids))
 
