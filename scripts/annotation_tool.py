@@ -3,10 +3,10 @@
 The texts stay in ../shared/ (third-party, not ours to commit); the project keeps
 only records that point into them: text id, SHA-256 of the file, character offsets.
 
-    python scripts/annotation_tool.py show a002            # text with paragraph numbers
-    python scripts/annotation_tool.py entities a002 surf.json   # surface list -> spans
-    python scripts/annotation_tool.py fields a002 labels.json   # field labels -> record
-    python scripts/annotation_tool.py render a002          # stored spans, bracketed
+    .venv/bin/python scripts/annotation_tool.py show a002            # text with paragraph numbers
+    .venv/bin/python scripts/annotation_tool.py entities a002 surf.json   # surface list -> spans
+    .venv/bin/python scripts/annotation_tool.py fields a002 labels.json   # field labels -> record
+    .venv/bin/python scripts/annotation_tool.py render a002          # stored spans, bracketed
 
 A surface list is JSON: {"entities": [{"text": "Kreis Olpe", "label": "LOC"},
 {"text": "Kreis Olpe", "label": "ORG", "context": "Der Kreis Olpe hat"}]}.
@@ -27,6 +27,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+from presse_mining.articles.clean import paragraph_spans as paragraphs  # noqa: E402  (the one splitter)
+
 SHARED = Path(os.environ.get("PRESSE_SHARED", ROOT.parent / "shared"))
 OUT = ROOT / "corpus" / "annotations"
 LABELS = {"PER", "ORG", "LOC", "MISC", "O"}
@@ -42,18 +45,6 @@ def text_path(text_id: str) -> Path:
 def load(text_id: str) -> tuple[str, str]:
     raw = text_path(text_id).read_bytes()
     return raw.decode("utf-8"), hashlib.sha256(raw).hexdigest()
-
-
-def paragraphs(text: str) -> list[tuple[int, int]]:
-    """Every non-empty line is a paragraph (press texts use one line per paragraph)."""
-    spans, pos = [], 0
-    for line in text.split("\n"):
-        stripped = line.strip()
-        if stripped:
-            start = pos + line.index(stripped)
-            spans.append((start, start + len(stripped)))
-        pos += len(line) + 1
-    return spans
 
 
 def occurrences(text: str, surface: str, lo: int = 0, hi: int | None = None):

@@ -66,3 +66,17 @@ def guess_title(text: str) -> str | None:
         return first
     sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
     return sentence if len(sentence) <= 160 else sentence[:157].rsplit(" ", 1)[0] + " …"
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every non-empty line, stripped: the paragraphs of our texts and of the
+    stand-off annotations (one paragraph per line, as press texts are stored)."""
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            start = pos + line.index(stripped)
+            spans.append((start, start + len(stripped)))
+        pos += len(line) + 1
+    return spans
+

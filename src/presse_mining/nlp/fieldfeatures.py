@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .. import taxonomy
+from ..articles.clean import paragraph_spans
 from ..store.german import stem
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -44,15 +45,8 @@ def char_text(text: str) -> str:
 
 # -- paragraphs and sentences -------------------------------------------------------
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    """Every non-empty line is a paragraph (as in scripts/annotation_tool.py)."""
-    spans, pos = [], 0
-    for line in text.split("\n"):
-        stripped = line.strip()
-        if stripped:
-            start = pos + line.index(stripped)
-            spans.append((start, start + len(stripped)))
-        pos += len(line) + 1
-    return spans
+    """Every non-empty line is a paragraph, as in the annotations."""
+    return paragraph_spans(text)
 
 
 def sentences(text: str, boundaries: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
