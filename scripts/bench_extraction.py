@@ -9,7 +9,8 @@ Both public benchmarks of ../shared/bench/ (see its README), each scored as its 
                   is an FP, absent a TN; P/R/F1 over all snippets (white space normalised)
 Plain trafilatura is called as both benchmarks' runners call it: extract(html, include_comments=False).
 Timing: the extractors alternate page by page (the machine is shared, load changes by the second),
-over several passes; pages/s is the median over the passes, the scores come from the first pass.
+over several passes; pages/s is pages per CPU-second of this process (wall-clock time on a shared
+machine measures the neighbours), the median over the passes; the scores come from the first pass.
 Run:  .venv/bin/python scripts/bench_extraction.py [--bench DIR] [--limit N] [--passes N] [--write docs/benchmarks.md]
 """
 from __future__ import annotations
@@ -57,9 +58,9 @@ def run_interleaved(pages: dict[str, bytes], passes: int) -> tuple[dict[str, dic
         for index, (key, raw) in enumerate(pages.items()):
             order = names if (index + number) % 2 == 0 else names[::-1]  # neither always goes first
             for name in order:
-                start = time.perf_counter()
+                start = time.process_time()
                 text = EXTRACTORS[name](raw)
-                seconds[name] += time.perf_counter() - start
+                seconds[name] += time.process_time() - start
                 if number == 0:
                     texts[name][key] = text
         for name in names:
@@ -150,7 +151,7 @@ def table(title: str, results: dict[str, dict]) -> str:
     lines = [f"**{title}**", "", "| extractor | F1 | precision | recall | accuracy | pages/s |", "| --- | --- | --- | --- | --- | --- |"]
     for name, r in results.items():
         lines.append(f"| {name} | {r['f1']:.3f} | {r['precision']:.3f} | {r['recall']:.3f} | {r['accuracy']:.3f} "
-                     f"| {r['pages_per_s']:.0f} |")
+                     f"| {r['pages_per_s']:.1f} |")
     return "\n".join(lines)
 
 
@@ -168,7 +169,7 @@ def main() -> None:
         SECTION,
         f"Measured {date.today().isoformat()} on {os.cpu_count()} CPU cores shared with other processes "
         f"({platform.machine()}, Python {platform.python_version()}), one process, pages read from memory; "
-        f"the two extractors alternate page by page, pages/s is the median of {args.passes} passes; "
+        f"the two extractors alternate page by page, pages/s is pages per CPU-second (process time), the median of {args.passes} passes; "
         f"`.venv/bin/python scripts/bench_extraction.py --passes {args.passes} --write docs/benchmarks.md`. "
         "Plain trafilatura runs as both benchmarks' own runners call it (`include_comments=False`).",
         table(f"aeb ({n_a} pages; the benchmark's evaluate.py: 4-word shingles of \\w+ words, per-page "

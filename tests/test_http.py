@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+import socket
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,27 @@ def test_private_addresses_are_refused_unless_the_source_allows_them(tmp_path: P
         assert fetcher.get(site.url + "/feed.xml", Settings(allow_private=True, delay=0)).status == 200
         with pytest.raises(Refused, match="scheme file"):
             fetcher.get("file:///etc/passwd", Settings(allow_private=True))
+
+
+def test_dns_rebinding_to_a_private_address_is_refused_at_connect_time(monkeypatch):
+    """A name that resolves to a public address when checked and to 127.0.0.1 when connected."""
+    real_getaddrinfo = socket.getaddrinfo
+    answers = []
+
+    def rebinding_dns(host, port, *args, **kwargs):
+        if host != "rebind.example":
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        answers.append(host)
+        address = "93.184.215.14" if len(answers) == 1 else "127.0.0.1"
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding_dns)
+    with Site({"/feed.xml": Page(b"<rss version='2.0'><channel></channel></rss>", "application/rss+xml")}) as site:
+        port = site.url.rsplit(":", 1)[1]
+        with pytest.raises(Refused, match=r"private/loopback/link-local address \(127\.0\.0\.1\)"):
+            Fetcher().get(f"http://rebind.example:{port}/feed.xml", Settings(delay=0, retries=0))
+        assert len(answers) == 2  # checked once, then resolved again for the connection: refused there
+        assert site.hits == []  # not a byte reached the private server
 
 
 def test_entity_expansion_and_gzip_bombs_are_refused():

@@ -1,6 +1,7 @@
 """Text clean-up shared by every source: headers, repeated paragraphs, white space."""
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from difflib import SequenceMatcher
@@ -26,18 +27,24 @@ def clean_text(text: str) -> str:
     "Artikel teilen") may repeat legitimately and are kept.
     """
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\u00ad", "")  # soft hyphens split words invisibly
+    text = _SPACES.sub(" ", text.replace("\u00ad", ""))  # soft hyphens split words invisibly
     kept: list[str] = []
+    # earlier long paragraphs sorted by length: only those of similar length can repeat a line
+    lengths: list[int] = []
     earlier_long: list[tuple[str, frozenset[str]]] = []
     for line in text.split("\n"):
-        line = _SPACES.sub(" ", line).strip()
+        line = line.strip()
         if not line:
             continue
         if len(line) >= MIN_REPEAT_CHARS:
             words = frozenset(line.lower().split())
-            if any(_same_paragraph(line, words, other, other_words) for other, other_words in earlier_long):
+            low = bisect.bisect_left(lengths, len(line) * 0.85)
+            high = bisect.bisect_right(lengths, len(line) / 0.85)
+            if any(_same_paragraph(line, words, *earlier_long[i]) for i in range(low, high)):
                 continue
-            earlier_long.append((line, words))
+            at = bisect.bisect_right(lengths, len(line))
+            lengths.insert(at, len(line))
+            earlier_long.insert(at, (line, words))
         kept.append(line)
     return "\n\n".join(kept)
 

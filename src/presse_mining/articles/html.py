@@ -31,6 +31,9 @@ MIN_TEXT_CHARS = 200  # below this, trafilatura probably missed the article body
 # fast result is short or barely paragraphed (measured on ../shared/bench, docs/benchmarks.md)
 COMPLETE_TEXT_CHARS = 1000
 COMPLETE_PARAGRAPHS = 3
+# Pages whose <p> elements hold less text than this go to the full cascade at once: the fast
+# pass would look incomplete there and be paid twice (threshold from the same benchmarks)
+FEW_PARAGRAPH_CHARS = 300
 
 
 @dataclass
@@ -96,11 +99,12 @@ def parse_html(html: str | bytes, url: str | None = None, encoding: str | None =
     """
     if isinstance(html, bytes):
         html = decode_html(html, encoding)
-    # One lxml parse serves the JSON-LD and <head> reading and trafilatura (which copies it).
+    # One lxml parse serves the metadata (read in one walk over the tree) and trafilatura (which copies it).
     tree = load_html(html) if html.strip() else None
-    meta = _json_ld(tree)
-    canonical = _canonical(tree) or meta.get("url") or url
-    page_title = _tree_title(tree)
+    head = _PageMeta.read(tree)
+    meta = head.json_ld()
+    canonical = head.canonical or meta.get("url") or url
+    page_title = head.title
 
     text, extractor = "", ""
     if tree is not None:
@@ -117,8 +121,8 @@ def parse_html(html: str | bytes, url: str | None = None, encoding: str | None =
 
     text = clean_text(text)
     title = meta.get("headline") or page_title
-    published = _iso_date(meta.get("datePublished")) or _html_date(tree, url) or find_published(text)
-    author = _author(meta.get("author")) or _meta_author(tree)
+    published = _iso_date(meta.get("datePublished")) or _html_date(head, tree, url) or find_published(text)
+    author = _author(meta.get("author")) or head.author
     return ParsedPage(
         title=_squash(title if isinstance(title, str) else None),
         text=text,
@@ -131,6 +135,10 @@ def parse_html(html: str | bytes, url: str | None = None, encoding: str | None =
 
 def _trafilatura_text(tree, url: str | None) -> tuple[str, str]:
     """Main text of a parsed page: trafilatura's fast mode, its full cascade when that looks incomplete."""
+    if _paragraph_chars(tree) < FEW_PARAGRAPH_CHARS:
+        # no body of <p> paragraphs for the fast extractor to find: straight to the full cascade
+        full = _bare_extraction(tree, url, fast=False)
+        return (full.text, "trafilatura-full") if full is not None and full.text else ("", "")
     doc = _bare_extraction(tree, url, fast=True)
     if doc is not None and not _looks_incomplete(doc):
         return doc.text, "trafilatura"
@@ -153,6 +161,11 @@ def _bare_extraction(tree, url: str | None, fast: bool):
         return None
 
 
+def _paragraph_chars(tree) -> int:
+    """Characters written directly in the page's <p> elements (a cheap look before extracting)."""
+    return sum(len(p.text) for p in tree.iter("p") if p.text)
+
+
 def _looks_incomplete(doc) -> bool:
     if not doc.text or len(doc.text) < COMPLETE_TEXT_CHARS:
         return True
@@ -161,53 +174,90 @@ def _looks_incomplete(doc) -> bool:
 
 ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
                  "PressRelease", "Report", "WebPage"}
+_DATE_META_NAMES = {("property", "article:published_time"), ("itemprop", "datePublished"), ("name", "date"),
+                    ("name", "DC.date.issued"), ("name", "dc.date"), ("name", "pubdate")}
+_AUTHOR_META_NAMES = {("name", "author"), ("property", "article:author")}
 
 
-def _json_ld(tree) -> dict:
-    """The first NewsArticle/Article object of the page's JSON-LD, flattened from @graph."""
-    if tree is None:
-        return {}
-    found = {}
-    for script in tree.xpath('//script[@type="application/ld+json"]'):
-        try:
-            data = json.loads(script.text or "")
-        except (ValueError, TypeError):
-            continue
-        stack = data if isinstance(data, list) else [data]
-        while stack:
-            item = stack.pop(0)
-            if not isinstance(item, dict):
+@dataclass
+class _PageMeta:
+    """What the page says about itself, gathered in one walk over the tree.
+
+    One `iter()` over the few tags that matter costs a fraction of one XPath search per
+    field, and metadata reading runs on every crawled page.
+    """
+    json_ld_texts: list[str]
+    canonical: str | None = None
+    title: str | None = None
+    author: str | None = None
+    date_values: tuple[str, ...] = ()
+
+    @classmethod
+    def read(cls, tree) -> "_PageMeta":
+        found = cls(json_ld_texts=[])
+        if tree is None:
+            return found
+        og_title = h1 = title = None
+        dates = []
+        for element in tree.iter("meta", "link", "script", "h1", "title"):
+            tag = element.tag
+            if tag == "meta":
+                content = (element.get("content") or "").strip()
+                if not content:
+                    continue
+                keys = {(attr, element.get(attr)) for attr in ("name", "property", "itemprop") if element.get(attr)}
+                if found.canonical is None and ("property", "og:url") in keys:
+                    found.canonical = content
+                if og_title is None and ("property", "og:title") in keys:
+                    og_title = content
+                if keys & _DATE_META_NAMES:
+                    dates.append(content)
+                if found.author is None and keys & _AUTHOR_META_NAMES and not content.startswith("http"):
+                    found.author = content
+            elif tag == "link":
+                href = (element.get("href") or "").strip()
+                if found.canonical is None and href and element.get("rel") == "canonical":
+                    found.canonical = href
+            elif tag == "script":
+                if element.get("type") == "application/ld+json":
+                    found.json_ld_texts.append(element.text or "")
+            elif tag == "h1":
+                if h1 is None:
+                    h1 = element.text_content().strip() or None
+            elif title is None:
+                title = (element.text_content() or "").strip() or None
+        found.title = og_title or h1 or title
+        found.date_values = tuple(dates)
+        return found
+
+    def json_ld(self) -> dict:
+        """The first NewsArticle/Article object of the page's JSON-LD, flattened from @graph."""
+        found = {}
+        for script in self.json_ld_texts:
+            try:
+                data = json.loads(script)
+            except (ValueError, TypeError):
                 continue
-            stack.extend(item.get("@graph", []) if isinstance(item.get("@graph"), list) else [])
-            kind = item.get("@type")
-            kinds = set(kind if isinstance(kind, list) else [kind]) & ARTICLE_TYPES
-            if kinds - {"WebPage"}:
-                return item
-            if kinds and not found:
-                found = item  # a WebPage only when no article object follows
-    return found
+            stack = data if isinstance(data, list) else [data]
+            while stack:
+                item = stack.pop(0)
+                if not isinstance(item, dict):
+                    continue
+                stack.extend(item.get("@graph", []) if isinstance(item.get("@graph"), list) else [])
+                kind = item.get("@type")
+                kinds = set(kind if isinstance(kind, list) else [kind]) & ARTICLE_TYPES
+                if kinds - {"WebPage"}:
+                    return item
+                if kinds and not found:
+                    found = item  # a WebPage only when no article object follows
+        return found
 
 
-def _canonical(tree) -> str | None:
+def _html_date(head: _PageMeta, tree, url: str | None) -> str | None:
+    """The publication-date meta tags, else htmldate's quick search (<time>, URL, more meta)."""
     if tree is None:
         return None
-    for href in tree.xpath('//link[@rel="canonical"]/@href | //meta[@property="og:url"]/@content'):
-        if href.strip():
-            return href.strip()
-    return None
-
-
-_DATE_META = ('//meta[@property="article:published_time"]/@content'
-              ' | //meta[@itemprop="datePublished"]/@content'
-              ' | //meta[@name="date" or @name="DC.date.issued" or @name="dc.date" or @name="pubdate"]/@content')
-
-
-def _html_date(tree, url: str | None) -> str | None:
-    """htmldate's quick search (meta tags, <time>, URL) for the original publication date."""
-    if tree is None:
-        return None
-    # the usual publication-date meta tags first: a cheap XPath where most news pages have one
-    for value in tree.xpath(_DATE_META):
+    for value in head.date_values:  # most news pages have one: no need for htmldate then
         found = _iso_date(value)
         if found:
             return found
@@ -215,26 +265,6 @@ def _html_date(tree, url: str | None) -> str | None:
         return find_date(tree, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
     except Exception:  # htmldate is robust, but a date parser on the open web must not stop a crawl
         return None
-
-
-def _meta_author(tree) -> str | None:
-    if tree is None:
-        return None
-    for value in tree.xpath('//meta[@name="author"]/@content | //meta[@property="article:author"]/@content'):
-        if value.strip() and not value.strip().startswith("http"):
-            return value.strip()
-    return None
-
-
-def _tree_title(tree) -> str | None:
-    if tree is None:
-        return None
-    for xpath in ('//meta[@property="og:title"]/@content', "//h1", "//title"):
-        for hit in tree.xpath(xpath):
-            value = hit if isinstance(hit, str) else hit.text_content()
-            if value and value.strip():
-                return value.strip()
-    return None
 
 
 def _soup_text(soup: BeautifulSoup) -> str:

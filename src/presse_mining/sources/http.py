@@ -4,13 +4,13 @@ Per request: http/https only; the host's addresses checked (no loopback, private
 link-local unless the source allows it); robots.txt obeyed, its Crawl-delay
 included; one request at a time with a pause per host; retries with exponential
 backoff on timeouts, connection errors, 429 and 5xx (Retry-After honoured);
-conditional requests; redirects followed hop by hop (each hop checked again);
+conditional requests; redirects followed hop by hop (each hop checked again, and
+every new connection's real peer address as well, against DNS rebinding);
 the body read up to max_bytes and no further.
 """
 from __future__ import annotations
 
 import email.utils
-import ipaddress
 import logging
 import socket
 import time
@@ -21,6 +21,7 @@ import requests
 from protego import Protego
 
 from .config import Settings
+from .guard import GuardedAdapter, PrivateAddress, refused_address
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,9 @@ class Fetcher:
 
     def __init__(self, *, sleep=time.sleep, clock=time.monotonic):
         self.session = requests.Session()
+        self._guard = GuardedAdapter()
+        self.session.mount("http://", self._guard)
+        self.session.mount("https://", self._guard)
         self.sleep, self.clock = sleep, clock
         self._robots: dict[str, Protego | None] = {}
         self._next_allowed: dict[str, float] = {}
@@ -132,6 +136,8 @@ class Fetcher:
         url = host + "/robots.txt"
         try:
             response = self._request(url, settings, {}, max_bytes=500_000)
+        except Refused:
+            raise  # a forbidden address is not an unreachable robots.txt: say why
         except FetchError as error:
             # RFC 9309: an unreachable robots.txt means "assume complete disallow"
             log.warning("%s: %s; not crawling this host", url, error.reason)
@@ -182,9 +188,13 @@ class Fetcher:
     def _once(self, url: str, settings: Settings, headers: dict, max_bytes: int) -> Response:
         self.requests += 1
         request_headers = {"User-Agent": settings.user_agent, "Accept-Language": "de,en;q=0.5", **headers}
-        with self.session.get(
-            url, headers=request_headers, timeout=settings.timeout, stream=True, allow_redirects=False
-        ) as raw:
+        self._guard.allow_private = settings.allow_private
+        try:
+            raw = self.session.get(url, headers=request_headers, timeout=settings.timeout, stream=True,
+                                   allow_redirects=False)
+        except PrivateAddress as error:
+            raise Refused(url, f"{error}; set allow_private = true for this source to allow it") from None
+        with raw:
             head = {k.lower(): v for k, v in raw.headers.items()}
             if raw.status_code != 200 and not 200 < raw.status_code < 300:
                 return Response(url=url, status=raw.status_code, headers=head)
@@ -222,10 +232,11 @@ class Fetcher:
             infos = socket.getaddrinfo(parts.hostname, parts.port or 80, proto=socket.IPPROTO_TCP)
         except (socket.gaierror, UnicodeError) as error:
             raise FetchError(url, f"cannot resolve {parts.hostname} ({error})") from None
+        # A first, cheap refusal; the connection itself is checked again (sources/guard.py).
         for info in infos:
-            address = ipaddress.ip_address(info[4][0].split("%")[0])
-            if not address.is_global or address.is_multicast:
-                raise Refused(url, f"{parts.hostname} is a private/loopback/link-local address ({address});"
+            address = info[4][0]
+            if refused_address(address):
+                raise Refused(url, f"{parts.hostname} is a private/loopback/link-local address ({address.split('%')[0]});"
                                    " set allow_private = true for this source to allow it")
 
 
