@@ -1,6 +1,6 @@
 """Score `presse-mining extract` output against the seeds' gold fields.
 
-    presse-mining extract ../shared/seeds/*.txt > /tmp/seeds.jsonl
+    presse-mining extract corpus/*.txt > /tmp/seeds.jsonl   # the seeds ship in corpus/
     python scripts/score_fields.py /tmp/seeds.jsonl [--write]
 
 Gold: ../shared/gold/seeds.json, `fields` vs predicted labels; a predicted

@@ -7,13 +7,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from click.testing import CliRunner
 
 from presse_mining import taxonomy
 from presse_mining.cli import cli
 from presse_mining.errors import PresseError
 from presse_mining.nlp.fieldclf import FieldClassifier, default_model_dir
-from presse_mining.nlp.fieldfeatures import FeatureSettings, find_cues, title_fields
+from presse_mining.nlp.fieldfeatures import (FeatureSettings, Tokens, char_text, find_cues, integration_words,
+                                             paragraphs, sentences, title_fields)
 from presse_mining.nlp.fieldtrain import Example, TrainSettings, cross_validate, train
 
 FIELDS = ["sport", "flucht_asyl", "bildung_sprache"]
@@ -63,6 +65,22 @@ def test_training_is_reproducible():
     assert first["micro_f1"] > 0.8  # the synthetic fields are easy: a broken pipeline scores far lower
     a, b = train(examples, FIELDS, SETTINGS), train(examples, FIELDS, SETTINGS)
     assert np.array_equal(a.paragraph.coef, b.paragraph.coef) and np.array_equal(a.article.platt, b.article.platt)
+
+
+def test_optional_fields_count_neither_as_hits_nor_as_misses():
+    """As in the gold's matching rules: a field marked optional is not held against a prediction."""
+    examples = synthetic_examples()
+    strict = cross_validate(examples, FIELDS, SETTINGS)
+    # demote one annotated field per document to optional: predicting it is no longer a hit,
+    # and predicting it no longer costs precision either
+    demoted = [Example(ex.id, ex.text, set(sorted(ex.fields)[1:]), ex.paragraphs, set(sorted(ex.fields)[:1]))
+               for ex in examples]
+    lenient = cross_validate(demoted, FIELDS, SETTINGS)
+    assert lenient["optional_fields"] == sum(1 for ex in examples if ex.fields)
+    assert lenient["optional_as_required"]["micro_f1"] == pytest.approx(strict["micro_f1"], abs=0.15)
+    both = sum(1 for ex in examples if len(ex.fields) == 2)
+    # only the documents with two fields keep a required one: every prediction is scored on those alone
+    assert sum(v["support"] for v in lenient["per_field"].values()) == both
 
 
 def test_saved_model_classifies_like_the_trained_one(tmp_path, tiny_model):
@@ -123,6 +141,25 @@ def test_workshop_titles_name_fields_but_a_list_of_guests_does_not():
     assert set(title_fields(text)) == {"arbeit_ausbildung", "wohnen_sozialraum", "sport", "kinder_jugend_familie",
                                        "bildung_sprache"}
     assert title_fields("Vertreter von Jobcenter, Kita und Sportverein waren zu Gast.") == ()
+    # a field's title word counts as the word itself, not inside other compounds
+    assert title_fields("Die Mitarbeiter der Arbeitsgruppe berieten über das Thema Integrationsarbeit.") == ()
+    assert title_fields("Die Arbeitsgruppe befasst sich mit der Ausbildung von Geflüchteten.") == (
+        "arbeit_ausbildung", "flucht_asyl")
+
+
+def test_features_of_spans_are_the_vectorisers_features(tiny_model):
+    """The fast path (one tokenisation per text, spans as slices) gives each paragraph and sentence
+    the same features as sklearn's vectorisers give its text on its own."""
+    features = tiny_model.features
+    text = synthetic_examples(count=9, seed=5)[4].text + "Sportvereine, Kitas – und Flüchtlinge!\n\n—\n"
+    spans = paragraphs(text) + sentences(text) + [(0, len(text))]
+    fast, hits = features.transform_spans(Tokens.of(text), spans)
+    pieces = [text[s:e] for s, e in spans]
+    cue = np.log1p(np.vstack([[sum(c.field == f for c, _, _ in find_cues(p)) for f in FIELDS] for p in pieces]))
+    slow = sp.hstack([features.words.transform(pieces), features.chars.transform([char_text(p) for p in pieces]),
+                      cue, np.log1p([[integration_words(p)] for p in pieces]), np.zeros((len(pieces), len(FIELDS)))])
+    assert fast.shape == slow.shape and abs(fast - slow).max() < 1e-5
+    assert [[c.text for c, _, _ in h] for h in hits] == [[c.text for c, _, _ in find_cues(p)] for p in pieces]
 
 
 def _assert_evidence_carries_cues(text: str, fields: list[dict]) -> None:

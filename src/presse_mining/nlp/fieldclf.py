@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import PresseError
-from .fieldfeatures import (FieldFeatures, find_cues, integration_words, paragraphs, sentences, sigmoid,
-                            title_counts)
+from . import docview
+from .fieldfeatures import FieldFeatures, Tokens, paragraphs, sentences, sigmoid, title_counts
 
 FORMAT = "presse_mining.handlungsfelder/1"
 MODEL_FILES = ("model.json", "model.npz")
@@ -65,52 +65,63 @@ class FieldClassifier:
         self.card = card or {}
 
     # -- scoring ----------------------------------------------------------------
-    def paragraph_probabilities(self, text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
+    def paragraph_probabilities(self, text: str, tokens: Tokens | None = None) -> tuple[list[tuple[int, int]], np.ndarray]:
         spans = paragraphs(text)
         if not spans:
             return [], np.zeros((0, len(self.field_ids)))
-        return spans, self.paragraph.probabilities(self.features.transform([text[s:e] for s, e in spans]))
+        X, _ = self.features.transform_spans(tokens or Tokens.of(text), spans)
+        return spans, self.paragraph.probabilities(X)
 
-    def article_scores(self, text: str, paragraph_probs: np.ndarray | None = None) -> np.ndarray:
+    def _uses_whole_text(self) -> bool:
+        return bool(self.combine["article_weight"] or self.combine.get("relevance_gate"))
+
+    def article_scores(self, text: str, paragraph_probs: np.ndarray | None = None, tokens: Tokens | None = None,
+                       whole_X=None) -> np.ndarray:
         """Per field: the whole-text probability combined with the paragraphs' (weights chosen by CV)."""
+        tokens = tokens or Tokens.of(text)
         if paragraph_probs is None:
-            paragraph_probs = self.paragraph_probabilities(text)[1]
-        if self.combine["article_weight"] == 0 and not self.combine.get("relevance_gate"):
+            paragraph_probs = self.paragraph_probabilities(text, tokens)[1]
+        if not self._uses_whole_text():
             # the chosen combination uses neither head: skip vectorising the whole text again
             whole, relevance = np.zeros(len(self.field_ids)), 1.0
         else:
-            X = self.features.transform([text])
+            X = whole_X if whole_X is not None else self.features.transform_spans(tokens, [(0, len(text))])[0]
             whole = self.article.probabilities(X)[0]
             relevance = float(self.relevance.probabilities(X)[0, 0])
-        return combine_scores(whole, paragraph_probs, relevance, self.combine, integration_words(text),
-                              title_counts(text, self.field_ids))
+        return combine_scores(whole, paragraph_probs, relevance, self.combine, tokens.integration_words(),
+                              title_counts(tokens, self.field_ids))
 
     def thresholds(self) -> np.ndarray:
         return field_thresholds(self.combine, self.field_ids)
 
     def classify(self, doc) -> list[dict]:
         """Assigned fields of a spaCy Doc (or a plain text), best first, each with its evidence."""
-        text = doc if isinstance(doc, str) else doc.text
+        text = doc if isinstance(doc, str) else docview.text(doc)   # doc.text would join every token anew
         if not text.strip():
             return []
-        spans, paragraph_probs = self.paragraph_probabilities(text)
-        scores = self.article_scores(text, paragraph_probs)
+        # one tokenisation and one feature matrix serve paragraphs, evidence sentences and the whole text
+        tokens = Tokens.of(text)
+        spans = paragraphs(text)
+        boundaries = None if isinstance(doc, str) else sentence_bounds(doc)
+        sentence_spans = sentences(text, boundaries)
+        whole = self._uses_whole_text()
+        X, hits = self.features.transform_spans(tokens, spans + sentence_spans + ([(0, len(text))] if whole else []))
+        n_paragraphs, n_rows = len(spans), len(spans) + len(sentence_spans)
+        paragraph_probs = (self.paragraph.probabilities(X[:n_paragraphs]) if spans
+                           else np.zeros((0, len(self.field_ids))))
+        scores = self.article_scores(text, paragraph_probs, tokens, X[n_rows:] if whole else None)
         thresholds = self.thresholds()
-        boundaries = None if isinstance(doc, str) else [(s.start_char, s.end_char) for s in doc.sents]
         assigned = [
             {"label": field, "score": round(float(score), 4)}
             for field, score, threshold in zip(self.field_ids, scores, thresholds) if score >= threshold
         ]
-        if assigned:
-            sentence_spans = sentences(text, boundaries)
-            # one feature matrix of the sentences serves every assigned field
-            X = self.features.transform([text[s:e] for s, e in sentence_spans]) if sentence_spans else None
-            for entry in assigned:
-                entry["evidence"] = self.evidence(text, entry["label"], sentence_spans, X=X)
+        for entry in assigned:
+            entry["evidence"] = self.evidence(text, entry["label"], sentence_spans, X=X[n_paragraphs:n_rows],
+                                              hits=hits[n_paragraphs:n_rows])
         return sorted(assigned, key=lambda f: (-f["score"], f["label"]))
 
     def evidence(self, text: str, field: str, sentence_spans: list[tuple[int, int]], limit: int = 3,
-                 X=None) -> list[dict]:
+                 X=None, hits: list | None = None) -> list[dict]:
         """The one to three sentences that carry a field.
 
         Sentences that contain one of the field's cues come first, ranked by the
@@ -120,10 +131,10 @@ class FieldClassifier:
         if not sentence_spans:
             return []
         index = self.field_ids.index(field)
-        if X is None:
-            X = self.features.transform([text[s:e] for s, e in sentence_spans])
+        if X is None or hits is None:
+            X, hits = self.features.transform_spans(Tokens.of(text), sentence_spans)
         decision = self.paragraph.contributions(X, index)
-        cued = {i: [cue.text for cue, _, _ in find_cues(text[s:e], field)] for i, (s, e) in enumerate(sentence_spans)}
+        cued = {i: [cue.text for cue, _, _ in found if cue.field == field] for i, found in enumerate(hits)}
         with_cues = sorted((i for i, found in cued.items() if found), key=lambda i: (-decision[i], i))
         chosen = with_cues[:limit] if with_cues else [int(np.argmax(decision))]
         return [
@@ -201,6 +212,23 @@ class FieldClassifier:
         if not (folder / "manifest.json").exists():
             return None
         return cls.load(folder)
+
+
+def sentence_bounds(doc) -> list[tuple[int, int]]:
+    """(start_char, end_char) of a Doc's sentences, read from its arrays (as doc.sents gives them,
+    without making a Span per sentence)."""
+    if not len(doc):
+        return []
+    from spacy.attrs import IDX, LENGTH, SENT_START
+
+    array = doc.to_array([IDX, LENGTH, SENT_START]).astype(np.int64)
+    if len(doc) > 1 and not array[1:, 2].any():
+        return [(s.start_char, s.end_char) for s in doc.sents]   # no boundaries set: as spaCy decides
+    starts = np.flatnonzero(array[:, 2] == 1)
+    if not len(starts) or starts[0] != 0:
+        starts = np.concatenate([[0], starts])
+    ends = np.concatenate([starts[1:], [len(doc)]]) - 1
+    return list(zip(array[starts, 0].tolist(), (array[ends, 0] + array[ends, 1]).tolist()))
 
 
 def aggregate_paragraphs(paragraph_probs: np.ndarray, n_fields: int) -> dict[str, np.ndarray]:

@@ -9,7 +9,7 @@ inference; the fitted vocabularies travel as plain lists and arrays.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 from functools import lru_cache
 
 import numpy as np
@@ -101,7 +101,12 @@ def _integration_stems() -> tuple[str, ...]:
 
 @lru_cache(maxsize=200_000)
 def _is_integration_word(token_stem: str) -> bool:
-    return any(_stem_matches(s, token_stem) for s in _integration_stems())
+    return bool(_integration_matcher().matches(token_stem))
+
+
+@lru_cache(maxsize=1)
+def _integration_matcher() -> "StemMatcher":
+    return StemMatcher(_integration_stems())
 
 
 def integration_words(text: str) -> int:
@@ -120,36 +125,80 @@ def _stem_matches(cue_stem: str, token_stem: str) -> bool:
     return False
 
 
+class StemMatcher:
+    """Which of a list of cue stems match a word's stem by _stem_matches, without trying each one:
+    exact and start/end matches are set lookups, the long cues one regular-expression search first
+    (most words match none)."""
+
+    def __init__(self, cue_stems: tuple[str, ...]):
+        self.cue_stems = cue_stems
+        self.exact: dict[str, list[int]] = {}
+        self.ends: dict[str, list[int]] = {}
+        self.long: list[tuple[int, str]] = []
+        for i, s in enumerate(cue_stems):
+            self.exact.setdefault(s, []).append(i)
+            if len(s) >= 6:
+                self.long.append((i, s))
+            elif len(s) >= 4:
+                self.ends.setdefault(s, []).append(i)
+        self.any_long = re.compile("|".join(re.escape(s) for _, s in self.long)) if self.long else None
+
+    def matches(self, token_stem: str) -> list[int]:
+        found = set(self.exact.get(token_stem, ()))
+        for k in (4, 5):
+            if len(token_stem) >= k:
+                found.update(self.ends.get(token_stem[:k], ()))
+                found.update(self.ends.get(token_stem[-k:], ()))
+        if self.any_long is not None and self.any_long.search(token_stem):
+            found.update(i for i, s in self.long if s in token_stem)
+        return sorted(found)
+
+
+@lru_cache(maxsize=1)
+def _first_word_matcher() -> tuple[StemMatcher, list[int], dict[str, list[int]]]:
+    """Single-word cues (matched like compounds; with their indices in cues()) and, by their exact
+    first stem, multi-word cues."""
+    singles = [(i, c.stems[0]) for i, c in enumerate(cues()) if len(c.stems) == 1]
+    phrases: dict[str, list[int]] = {}
+    for i, c in enumerate(cues()):
+        if len(c.stems) > 1:
+            phrases.setdefault(c.stems[0], []).append(i)
+    return StemMatcher(tuple(s for _, s in singles)), [i for i, _ in singles], phrases
+
+
 @lru_cache(maxsize=200_000)
 def _cues_starting_at(token_stem: str) -> tuple[int, ...]:
     """Indices of the cues whose first word can be this stem (memoised: the check is the slow part)."""
-    result = []
-    for i, cue in enumerate(cues()):
-        first = cue.stems[0]
-        if len(cue.stems) == 1 and _stem_matches(first, token_stem) or len(cue.stems) > 1 and first == token_stem:
-            result.append(i)
-    return tuple(result)
+    matcher, single_index, phrases = _first_word_matcher()
+    found = [single_index[j] for j in matcher.matches(token_stem)] + phrases.get(token_stem, [])
+    return tuple(sorted(found))
 
 
 def find_cues(text: str, field: str | None = None) -> list[tuple[Cue, int, int]]:
     """(cue, start, end) for every cue occurrence in `text` (of one field, or all)."""
     words = [(m.start(), m.end(), stem(m.group())) for m in _WORD.finditer(text)]
+    return _cue_hits([w[2] for w in words], [w[0] for w in words], [w[1] for w in words], range(len(words)),
+                     len(words), field)
+
+
+def _cue_hits(token_stems: list[str], starts, ends, candidates, limit: int,
+              field: str | None = None) -> list[tuple[Cue, int, int]]:
+    """The cues that start at the `candidates` words and end before word `limit`."""
     all_cues = cues()
     found = []
-    for i, (start, end, token) in enumerate(words):
-        for c in _cues_starting_at(token):
+    for i in candidates:
+        for c in _cues_starting_at(token_stems[i]):
             cue = all_cues[c]
             if field is not None and cue.field != field:
                 continue
-            n = len(cue.stems)
+            n, end = len(cue.stems), ends[i]
             if n > 1:  # phrases: inner words exact, the last one may be inflected or compounded
-                window = words[i:i + n]
-                if len(window) < n or not all(a == w[2] for a, w in zip(cue.stems[1:-1], window[1:-1])):
+                if i + n > limit or not all(a == token_stems[i + k] for k, a in enumerate(cue.stems[1:-1], 1)):
                     continue
-                if not _stem_matches(cue.stems[-1], window[-1][2]):
+                if not _stem_matches(cue.stems[-1], token_stems[i + n - 1]):
                     continue
-                end = window[-1][1]
-            found.append((cue, start, end))
+                end = ends[i + n - 1]
+            found.append((cue, int(starts[i]), int(end)))
     # one span counts once per field: the longest cue that covers it
     found.sort(key=lambda h: (h[0].field, h[1], -(h[2] - h[1])))
     kept: list[tuple[Cue, int, int]] = []
@@ -163,15 +212,6 @@ def find_cues(text: str, field: str | None = None) -> list[tuple[Cue, int, int]]
 @lru_cache(maxsize=50_000)
 def _all_cues(text: str) -> tuple[tuple[Cue, int, int], ...]:
     return tuple(find_cues(text))
-
-
-def cue_counts(text: str, field_ids: list[str]) -> np.ndarray:
-    counts = np.zeros(len(field_ids))
-    index = {f: i for i, f in enumerate(field_ids)}
-    for cue, _, _ in _all_cues(text):
-        if cue.field in index:
-            counts[index[cue.field]] += 1
-    return counts
 
 
 # -- workshop and working-group titles --------------------------------------------------
@@ -194,18 +234,34 @@ def _structure_stems() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _title_words() -> tuple[tuple[str, str], ...]:
-    """(field, stem) of the words of each field's name ('Bildung & Sprache' → bildung, sprach)."""
-    return tuple((f.id, s) for f in taxonomy.fields() for s in stems(f.name) if len(s) >= 4)
+    """(field, stem) of the one-word parts of each field's name ('Bildung & Sprache' → bildung, sprach;
+    'Kinder, Jugend & Familie' → kind, jugend, famili). A part of several words ('interkulturelle
+    Öffnung') names the field only as the whole phrase, which the cues already cover."""
+    words = []
+    for f in taxonomy.fields():
+        for part in re.split(r"[&,]", f.name):
+            part_stems = stems(part)
+            if len(part_stems) == 1 and len(part_stems[0]) >= 4:
+                words.append((f.id, part_stems[0]))
+    return tuple(words)
 
 
-def _names_structure(text: str) -> bool:
-    return any(_stem_matches(s, t) for t in stems(text) for s in _structure_stems())
+@lru_cache(maxsize=200_000)
+def _is_structure_word(token_stem: str) -> bool:
+    return bool(_structure_matcher().matches(token_stem))
+
+
+@lru_cache(maxsize=1)
+def _structure_matcher() -> StemMatcher:
+    return StemMatcher(_structure_stems())
 
 
 def _titled_fields(text: str) -> set[str]:
     found = {cue.field for cue, _, _ in _all_cues(text)}
+    # the title word itself, not inside a compound: "Arbeit" is a topic, "Mitarbeiter",
+    # "Integrationsarbeit" and "Arbeitsgruppe" are not (the field's compounds are its cues)
     words = set(stems(text))
-    found |= {field for field, s in _title_words() if any(_stem_matches(s, w) for w in words)}
+    found |= {field for field, s in _title_words() if s in words}
     return found
 
 
@@ -213,6 +269,13 @@ def _titled_fields(text: str) -> set[str]:
 def title_fields(text: str) -> tuple[str, ...]:
     """Fields named in sentences that name workshops, working groups or topics, and in the
     short list lines after such a sentence ending in a colon."""
+    return title_fields_in(Tokens.of(text))
+
+
+def title_fields_in(tokens: "Tokens") -> tuple[str, ...]:
+    """title_fields of a tokenised text: the structure words are looked up in its stems (the
+    sentence splitter cuts only at white space, so a sentence's words are whole text words)."""
+    text = tokens.text
     found: set[str] = set()
     in_list = False
     for p_start, p_end in paragraphs(text):
@@ -222,15 +285,16 @@ def title_fields(text: str) -> tuple[str, ...]:
             continue
         in_list = False
         for s, e in sentences(paragraph):
-            sentence = paragraph[s:e]
-            if _names_structure(sentence):
+            first, last = np.searchsorted(tokens.starts, p_start + s), np.searchsorted(tokens.ends, p_start + e, "right")
+            if any(_is_structure_word(t) for t in tokens.stems[first:last]):
+                sentence = paragraph[s:e]
                 found |= _titled_fields(sentence)
                 in_list = sentence.rstrip().endswith(":")
     return tuple(sorted(found))
 
 
-def title_counts(text: str, field_ids: list[str]) -> np.ndarray:
-    named = set(title_fields(text))
+def title_counts(text: str | "Tokens", field_ids: list[str]) -> np.ndarray:
+    named = set(title_fields(text) if isinstance(text, str) else title_fields_in(text))
     return np.array([f in named for f in field_ids], dtype=float)
 
 
@@ -261,28 +325,71 @@ class FieldFeatures:
     def fit(self, texts: list[str]) -> "FieldFeatures":
         self.words.fit(texts)
         self.chars.fit([char_text(t) for t in texts])
+        self._index()
         return self
 
-    def transform(self, texts: list[str]) -> sp.csr_matrix:
-        cue = np.vstack([np.log1p(cue_counts(t, self.field_ids)) for t in texts]) if texts else np.zeros((0, len(self.field_ids)))
-        return sp.hstack([
-            self.words.transform(texts),
-            self.chars.transform([char_text(t) for t in texts]),
-            sp.csr_matrix(cue * self.settings.cue_weight, dtype=np.float32),
-            sp.csr_matrix(np.log1p([[integration_words(t)] for t in texts]).reshape(-1, 1) * self.settings.cue_weight,
-                          dtype=np.float32),
-            self._title_features(texts),
-        ], format="csr")
+    def _index(self) -> None:
+        """Lookup tables for the fast path (vocabulary → column, word type → its character n-grams)."""
+        self._word_columns = self.words.vocabulary_
+        self._char_columns = self.chars.vocabulary_
+        self._word_idf = np.asarray(self.words.idf_, dtype=np.float64)
+        self._char_idf = np.asarray(self.chars.idf_, dtype=np.float64)
+        self._char_ngrams: dict[str, np.ndarray] = {}
+        self._field_column = {f: i for i, f in enumerate(self.field_ids)}
 
-    def _title_features(self, texts: list[str]) -> sp.csr_matrix:
-        if not self.settings.title_weight:  # switched off: skip the title scan
-            return sp.csr_matrix((len(texts), len(self.field_ids)), dtype=np.float32)
-        counts = np.vstack([title_counts(t, self.field_ids) for t in texts]).reshape(-1, len(self.field_ids))
-        return sp.csr_matrix(counts * self.settings.title_weight, dtype=np.float32)
+    def transform(self, texts: list[str]) -> sp.csr_matrix:
+        """One row per text (each text a document of its own)."""
+        rows = [self.transform_spans(Tokens.of(t), [(0, len(t))])[0] for t in texts]
+        if not rows:
+            return sp.csr_matrix((0, self.size), dtype=np.float32)
+        return sp.vstack(rows, format="csr")
+
+    def transform_spans(self, tokens: "Tokens", spans: list[tuple[int, int]]) -> tuple[sp.csr_matrix, list[list]]:
+        """One row per character span of one tokenised text (paragraphs, sentences, the whole text),
+        the same features as sklearn's vectorisers give each span's text, from one tokenisation; and
+        each span's cue occurrences. Character n-grams are looked up once per word type, and a
+        span's words are a contiguous run of the text's words, so its n-grams are one slice."""
+        n_spans, n_fields = len(spans), len(self.field_ids)
+        first, last = tokens.token_range(spans)
+        columns = tokens.columns(self)
+        word_slices = [(columns.word_ptr[a], columns.word_ptr[b]) for a, b in zip(first, last)]
+        pair_slices = [(columns.pair_ptr[a], columns.pair_ptr[max(b - 1, a)]) for a, b in zip(first, last)]
+        words = _tfidf_entries([np.concatenate([columns.words[a:b], columns.pairs[c:d]])
+                                for (a, b), (c, d) in zip(word_slices, pair_slices)], self._word_idf)
+        chars = _tfidf_entries([columns.chars[columns.char_ptr[a]:columns.char_ptr[b]] for a, b in zip(first, last)],
+                               self._char_idf)
+        hits = [tokens.cue_hits(a, b) for a, b in zip(first, last)]
+        small = np.zeros((n_spans, 2 * n_fields + 1))
+        for i, span_hits in enumerate(hits):
+            for c, _, _ in span_hits:
+                j = self._field_column.get(c.field)
+                if j is not None:
+                    small[i, j] += 1
+        small[:, n_fields] = [sum(tokens.integration[a:b]) for a, b in zip(first, last)]
+        small[:, :n_fields + 1] = np.log1p(small[:, :n_fields + 1]) * self.settings.cue_weight
+        if self.settings.title_weight:   # switched off by default: skip the title scan
+            small[:, n_fields + 1:] = np.vstack([title_counts(tokens.text[s:e], self.field_ids)
+                                                 for s, e in spans]) * self.settings.title_weight
+        small_rows, small_columns = np.nonzero(small)
+        blocks = [words, chars, (small_rows, small_columns, small[small_rows, small_columns])]
+        return _csr(blocks, [0, len(self._word_idf), len(self._word_idf) + len(self._char_idf)], n_spans, self.size), hits
+
+    def _char_columns_of(self, word: str) -> np.ndarray:
+        """The character-n-gram columns of one (folded) word, computed once per word type."""
+        cache = self._char_ngrams
+        found = cache.get(word)
+        if found is None:
+            if len(cache) > 100_000:   # a long run meets ever new words: keep memory bounded (~30 MB)
+                cache.clear()
+            lookup = self._char_columns.get
+            found = np.array([c for c in map(lookup, _char_wb_ngrams(word, self.settings.char_ngram)) if c is not None],
+                             dtype=np.int64)
+            cache[word] = found
+        return found
 
     @property
     def size(self) -> int:
-        return len(self.words.idf_) + len(self.chars.idf_) + 2 * len(self.field_ids) + 1
+        return len(self._word_idf) + len(self._char_idf) + 2 * len(self.field_ids) + 1
 
     # plain data, no pickle
     def export(self) -> tuple[dict, dict[str, np.ndarray]]:
@@ -301,7 +408,134 @@ class FieldFeatures:
         features.words.idf_ = arrays["word_idf"]
         features.chars.set_params(vocabulary=config["char_vocabulary"])
         features.chars.idf_ = arrays["char_idf"]
+        features.words.vocabulary_ = {term: i for i, term in enumerate(config["word_vocabulary"])}
+        features.chars.vocabulary_ = {term: i for i, term in enumerate(config["char_vocabulary"])}
+        features._index()
         return features
+
+
+# -- the fast path: one tokenisation per text ------------------------------------------------
+@dataclass
+class TokenColumns:
+    """A text's words as vocabulary columns of one FieldFeatures: per word its stem's column, per
+    word pair its bigram's column, per word its character n-grams' columns (flat, with pointers)."""
+
+    words: np.ndarray
+    word_ptr: np.ndarray
+    pairs: np.ndarray
+    pair_ptr: np.ndarray
+    chars: np.ndarray
+    char_ptr: np.ndarray
+
+
+def _known(columns: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Columns in the vocabulary (−1: not) and, per item, where its entries start."""
+    array = np.array(columns, dtype=np.int64).reshape(-1)
+    known = array >= 0
+    return array[known], np.concatenate([[0], np.cumsum(known)]).astype(np.int64)
+
+
+@dataclass
+class Tokens:
+    """The \\w+ words of a text with their offsets, stems, folded forms and integration-word flags."""
+
+    text: str
+    starts: np.ndarray
+    ends: np.ndarray
+    stems: list[str]
+    folded: list[str]
+    integration: list[bool]
+    _columns: dict = dataclass_field(default_factory=dict)   # per FieldFeatures: its TokenColumns
+    _cue_positions: np.ndarray | None = None                 # the words where a cue can start
+
+    @classmethod
+    def of(cls, text: str) -> "Tokens":
+        matches = list(_WORD.finditer(text))
+        spans = np.array([m.span() for m in matches], dtype=np.int64).reshape(-1, 2)
+        info = list(map(_word_info, [m.group() for m in matches]))
+        token_stems, folded, integration = (list(column) for column in zip(*info)) if info else ([], [], [])
+        return cls(text, spans[:, 0].copy(), spans[:, 1].copy(), token_stems, folded, integration)
+
+    def columns(self, features: "FieldFeatures") -> TokenColumns:
+        cached = self._columns.get(id(features))
+        if cached is not None and cached[0] is features:
+            return cached[1]
+        vocabulary = features._word_columns
+        words, word_ptr = _known([vocabulary.get(s, -1) for s in self.stems])
+        pairs, pair_ptr = _known([vocabulary.get(f"{a} {b}", -1) for a, b in zip(self.stems, self.stems[1:])])
+        pair_ptr = np.concatenate([pair_ptr, np.full(len(self.stems) + 1 - len(pair_ptr), pair_ptr[-1])])  # one per word
+        char_lists = [features._char_columns_of(w) for w in self.folded]
+        lengths = np.fromiter((len(c) for c in char_lists), dtype=np.int64, count=len(char_lists))
+        chars = np.concatenate(char_lists) if char_lists else np.zeros(0, dtype=np.int64)
+        found = TokenColumns(words, word_ptr, pairs, pair_ptr, chars,
+                             np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64))
+        self._columns[id(features)] = (features, found)
+        return found
+
+    def token_range(self, spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+        """Per span, the first and one-past-last word that lie wholly inside it."""
+        starts = np.array([s for s, _ in spans], dtype=np.int64)
+        ends = np.array([e for _, e in spans], dtype=np.int64)
+        first = np.searchsorted(self.starts, starts, side="left")
+        last = np.searchsorted(self.ends, ends, side="right")
+        return first, np.maximum(last, first)
+
+    def cue_hits(self, first: int, last: int) -> list[tuple[Cue, int, int]]:
+        """find_cues of the words first..last−1, looking only at the words where a cue can start."""
+        if self._cue_positions is None:
+            self._cue_positions = np.flatnonzero([bool(_cues_starting_at(s)) for s in self.stems])
+        a, b = np.searchsorted(self._cue_positions, [first, last])
+        if a == b:
+            return []
+        return _cue_hits(self.stems, self.starts, self.ends, self._cue_positions[a:b].tolist(), last)
+
+    def integration_words(self) -> int:
+        return sum(self.integration)
+
+
+@lru_cache(maxsize=100_000)
+def _word_info(word: str) -> tuple[str, str, bool]:
+    token_stem = stem(word)
+    return token_stem, fold(word), _is_integration_word(token_stem)
+
+
+def _char_wb_ngrams(word: str, ngram: tuple[int, int]) -> list[str]:
+    """sklearn's char_wb n-grams of one word (padded with a space each side)."""
+    padded = f" {word} "
+    length = len(padded)
+    grams = []
+    for n in range(ngram[0], ngram[1] + 1):
+        if length <= n:   # a word no longer than n counts once, as a whole
+            grams.append(padded)
+            break
+        grams += [padded[i:i + n] for i in range(length - n + 1)]
+    return grams
+
+
+def _tfidf_entries(rows: list[np.ndarray], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, column, value) of what TfidfVectorizer(sublinear_tf=True, norm="l2") makes of each
+    row's term columns, in row-then-column order."""
+    width = len(idf)
+    lengths = np.array([len(r) for r in rows], dtype=np.int64)
+    columns = np.concatenate(rows).astype(np.int64) if rows else np.zeros(0, dtype=np.int64)
+    keys, counts = np.unique(np.repeat(np.arange(len(rows), dtype=np.int64), lengths) * width + columns,
+                             return_counts=True)
+    row_of, column = keys // width, keys % width
+    values = (np.log(counts) + 1.0) * idf[column]
+    norms = np.sqrt(np.bincount(row_of, weights=values * values, minlength=len(rows)))
+    norms[norms == 0] = 1.0
+    return row_of, column, values / norms[row_of]
+
+
+def _csr(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], offsets: list[int], n_rows: int,
+         width: int) -> sp.csr_matrix:
+    """One CSR matrix from column blocks of (row, column, value) entries, built in one step."""
+    rows = np.concatenate([b[0] for b in blocks]).astype(np.int64)
+    columns = np.concatenate([b[1] + offset for b, offset in zip(blocks, offsets)]).astype(np.int64)
+    values = np.concatenate([b[2] for b in blocks]).astype(np.float32)
+    order = np.argsort(rows, kind="stable")   # blocks are in column order, each row-then-column
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n_rows))]).astype(np.int64)
+    return sp.csr_matrix((values[order], columns[order], indptr), shape=(n_rows, width))
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:

@@ -40,6 +40,8 @@ class Example:
     text: str
     fields: set[str]
     paragraphs: list[tuple[int, int, set[str]]] = field(default_factory=list)
+    # touched but not substantially reported on (gold README: "may or may not be given"): scored neither way
+    optional: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -71,12 +73,20 @@ def load_examples(annotation_dir: Path, text_dirs: list[Path]) -> list[Example]:
         examples.append(Example(
             text_id, raw.decode("utf-8"), set(record.get("fields", [])),
             [(p["start"], p["end"], set(p.get("fields", []))) for p in record.get("paragraphs", [])],
+            set(record.get("fields_optional", [])) - set(record.get("fields", [])),
         ))
     return examples
 
 
 def label_matrix(label_sets: list[set[str]], field_ids: list[str]) -> np.ndarray:
     return np.array([[f in labels for f in field_ids] for labels in label_sets], dtype=int).reshape(-1, len(field_ids))
+
+
+def ignore_optional(predicted: np.ndarray, optional: np.ndarray | None) -> np.ndarray:
+    """Predictions with the optional cells cleared: an optional field counts neither as a hit nor as a miss."""
+    if optional is None:
+        return predicted
+    return np.where(optional.astype(bool), 0, predicted)
 
 
 # -- fitting ------------------------------------------------------------------------
@@ -112,7 +122,8 @@ def train(examples: list[Example], field_ids: list[str], settings: TrainSettings
                           settings.C_paragraph, settings.seed)
     X = features.transform([ex.text for ex in examples])
     article = fit_heads(X, label_matrix([ex.fields for ex in examples], field_ids), settings.C_article, settings.seed)
-    relevant = np.array([[bool(ex.fields)] for ex in examples], dtype=int)
+    # about integration work at all: any field touched, required or optional
+    relevant = np.array([[bool(ex.fields or ex.optional)] for ex in examples], dtype=int)
     relevance = fit_heads(X, relevant, settings.C_article, settings.seed)
     return FieldClassifier(field_ids, features, paragraph, article, relevance, combine)
 
@@ -206,24 +217,27 @@ def _micro_f1(tp, fp, fn) -> float:
 
 
 def best_combine(oof: OutOfFold, gold: np.ndarray, rows: np.ndarray, field_ids: list[str],
-                 per_field: bool = False) -> dict:
+                 per_field: bool = False, optional: np.ndarray | None = None) -> dict:
     best, best_score = None, -1.0
+    mask = None if optional is None else optional[rows]
     for combine in candidate_combines():   # fixed order: ties keep the first, so choices are reproducible
-        score = _micro_f1(*_micro_counts(gold[rows], predict_oof(oof, combine, rows)))
+        score = _micro_f1(*_micro_counts(gold[rows], ignore_optional(predict_oof(oof, combine, rows), mask)))
         if score > best_score + 1e-9:
             best, best_score = combine, score
     best = {**best, "field_thresholds": {}}
     if per_field:
-        best["field_thresholds"] = per_field_thresholds(oof, gold, rows, field_ids, best)
+        best["field_thresholds"] = per_field_thresholds(oof, gold, rows, field_ids, best, optional)
     return best
 
 
 def per_field_thresholds(oof: OutOfFold, gold: np.ndarray, rows: np.ndarray, field_ids: list[str],
-                         combine: dict) -> dict[str, float]:
+                         combine: dict, optional: np.ndarray | None = None) -> dict[str, float]:
     """One pass over the fields: each gets the threshold that maximises micro-F1 with the others fixed.
     A field keeps the common threshold unless its own one is clearly better (one more document right)."""
     scores = oof_scores(oof, combine, rows)
     g = gold[rows]
+    if optional is not None:  # an optional cell can neither gain nor lose: give it the gold answer
+        scores = np.where(optional[rows].astype(bool), -1.0, scores)
     predicted = (scores >= combine["threshold"]).astype(int)
     chosen = {}
     for j, field in enumerate(field_ids):
@@ -248,15 +262,20 @@ def cross_validate(examples: list[Example], field_ids: list[str], settings: Trai
     settings = settings or TrainSettings()
     oof = out_of_fold(examples, field_ids, settings)
     gold = label_matrix([ex.fields for ex in examples], field_ids)
+    optional = label_matrix([ex.optional for ex in examples], field_ids)
     predicted = np.zeros_like(gold)
     for k in range(settings.folds):
         inside, outside = np.where(oof.fold != k)[0], np.where(oof.fold == k)[0]
         if not len(outside):
             continue
-        combine = best_combine(oof, gold, inside, field_ids, settings.per_field_thresholds)
+        combine = best_combine(oof, gold, inside, field_ids, settings.per_field_thresholds, optional)
         predicted[outside] = predict_oof(oof, combine, outside, field_ids)
-    report = f1_report(gold, predicted, field_ids)
-    chosen = best_combine(oof, gold, np.arange(len(examples)), field_ids, settings.per_field_thresholds)
+    report = f1_report(gold, ignore_optional(predicted, optional), field_ids)
+    # the same predictions against every field the annotators saw (required and optional alike)
+    touched = f1_report(np.maximum(gold, optional), predicted, field_ids)
+    report["optional_as_required"] = {k: v for k, v in touched.items() if k != "per_field"}
+    report["optional_fields"] = int(optional.sum())
+    chosen = best_combine(oof, gold, np.arange(len(examples)), field_ids, settings.per_field_thresholds, optional)
     report["chosen_combine"] = chosen
     report["documents"] = len(examples)
     report["predicted"] = {ex.id: [f for f, v in zip(field_ids, row) if v] for ex, row in zip(examples, predicted)}
