@@ -263,3 +263,33 @@ def test_a_pipeline_the_workers_cannot_load_is_a_one_line_error(corpus_db, tmp_p
     assert done.stderr.strip().splitlines()[-1].startswith("Error: a worker cannot load the pipeline:")
     assert "Traceback" not in done.stderr
     assert analysed(db) == 0
+
+
+def test_the_fast_document_views_agree_with_spacy(model_dir):
+    """The rule components read the Doc through nlp.docview (cached text, word positions,
+    sentence lookups); on real texts these give what spaCy's own API gives, and an
+    analysis with the cached text equals one of a Doc straight from nlp(text)."""
+    from presse_mining.nlp import docview
+    from presse_mining.nlp.analysis import analyze_many
+    from presse_mining.nlp.extract import doc_result
+
+    nlp = load_nlp(str(model_dir))
+    articles = make_corpus(12, seed=3)
+    for article in articles:
+        doc = nlp(article.text)
+        assert docview.text(doc) == doc.text == article.text
+
+        def capitalised(word):
+            return word[:1].isupper()
+
+        assert docview.positions(doc, capitalised) == [t.i for t in doc if capitalised(t.text)]
+        assert docview.positions(doc, lambda word: False) == []
+        sentences = docview.Sentences(doc)
+        assert all(sentences.of(t.i) == t.sent for t in doc)
+        assert all(sentences.ents_in(sent) == list(sent.ents) for sent in doc.sents)
+    plain = []
+    for article in articles:
+        doc = nlp.make_doc(article.text)  # no cached text: the components compute it themselves
+        doc._.published = article.published
+        plain.append({"published": article.published, **doc_result(nlp(doc)), "fields": []})
+    assert list(analyze_many(((a.text, a.published) for a in articles), nlp=nlp)) == plain

@@ -53,14 +53,27 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+# One thread per worker process: numpy's OpenBLAS and scikit-learn's OpenMP otherwise
+# start a thread per core in every worker, N workers on N cores then run N² threads.
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+              "BLIS_NUM_THREADS": "1", "VECLIB_MAXIMUM_THREADS": "1", "NUMEXPR_NUM_THREADS": "1"}
+# Analysed once at a worker's start so that every table the components load lazily
+# (lemma table, place register, role nouns) is loaded then, not during the first batch.
+WARM_UP_TEXT = ("Soest. Landrat Frank Beckehoff begrüßte am Mittwoch, 17. Januar 2013, im Kreishaus "
+                "die Teilnehmer des Netzwerktreffens des Kommunalen Integrationszentrums des Kreises Soest. "
+                "Am 3. März 2013 folgt ein Workshop in Olpe.")
+
+
 def load_worker_pipeline(model: str | None = None) -> None:
-    """Worker initializer: load the spaCy pipeline and the fields classifier once."""
+    """Worker initializer: load the spaCy pipeline and the fields classifier once, and warm them up."""
     global _worker_nlp
+    from .nlp.analysis import analyze_many
     from .nlp.fields import load_classifier
     from .nlp.pipeline import load_nlp
 
     _worker_nlp = load_nlp(model)
     load_classifier()
+    list(analyze_many([(WARM_UP_TEXT, "2013-01-20")], nlp=_worker_nlp))
 
 
 def _start_local_worker(model: str | None, parent: int) -> None:
@@ -76,6 +89,8 @@ def _start_local_worker(model: str | None, parent: int) -> None:
 
     global _worker_error
     threading.Thread(target=exit_when_orphaned, name="exit-with-parent", daemon=True).start()
+    for name, value in ONE_THREAD.items():  # before numpy is imported: the libraries read them at load
+        os.environ.setdefault(name, value)
     try:
         load_worker_pipeline(model)
     except Exception as error:

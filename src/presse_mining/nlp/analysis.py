@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
 
+from . import docview
 from . import fields as fields_stage
 from .extract import doc_result
 from .pipeline import load_nlp
@@ -28,6 +29,7 @@ def analyze_many(
         for text, published in items:
             doc = nlp.make_doc(text)
             doc._.published = published
+            docview.set_text(doc, text)  # the components read the text often; doc.text rebuilds it each time
             yield doc
 
     for doc in nlp.pipe(docs_in(), batch_size=batch_size):

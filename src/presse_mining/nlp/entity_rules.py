@@ -33,6 +33,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from . import docview
+
 KREIS_WORDS = ["Kreis", "Kreises", "Landkreis", "Landkreises", "Kreis-", "Rhein-Kreis"]
 PLACE_CUES = {"in", "im", "aus", "nach", "bei", "von", "Stadt", "Gemeinde", "Stadt-", "Kreisstadt", "Hansestadt"}
 
@@ -213,19 +215,25 @@ def person_first_names() -> frozenset[str]:
     return frozenset(n for n in names if n.lower() not in ambiguous_words() and n.lower() not in towns and len(n) > 2)
 
 
+@lru_cache(maxsize=100_000)
+def _is_first_name(word: str) -> bool:
+    firsts = person_first_names()
+    return word in firsts or ("-" in word and all(part in firsts for part in word.split("-")))
+
+
 def _person_spans(doc: Doc) -> list[Span]:
-    firsts, spans, i = person_first_names(), [], 0
-    while i < len(doc) - 1:
-        token = doc[i]
-        if token.text in firsts or ("-" in token.text and all(part in firsts for part in token.text.split("-"))):
-            end = i + 1
-            while end < len(doc) and end - i <= 3 and _WORDLIKE.match(doc[end].text) and not doc[end].is_stop:
-                end += 1
-            if end > i + 1 and doc[end - 1].text.lower() not in ambiguous_words():
-                spans.append(Span(doc, i, end, label="PER"))
-                i = end
-                continue
-        i += 1
+    spans, i = [], 0
+    # only the tokens that are first names can start a name (found once per distinct word)
+    for start in docview.positions(doc, _is_first_name):
+        if start < i or start >= len(doc) - 1:
+            continue  # inside the previous name, or the last token
+        i = start
+        end = i + 1
+        while end < len(doc) and end - i <= 3 and _WORDLIKE.match(doc[end].text) and not doc[end].is_stop:
+            end += 1
+        if end > i + 1 and doc[end - 1].text.lower() not in ambiguous_words():
+            spans.append(Span(doc, i, end, label="PER"))
+            i = end
     return spans
 
 
@@ -273,8 +281,8 @@ class EntityRules:
 
     def _cued_places(self, doc: Doc) -> list[Span]:
         return [
-            Span(doc, t.i + 1, t.i + 2, label="LOC")
-            for t in doc[:-1] if t.text in PLACE_CUES and doc[t.i + 1].text in self.cued
+            Span(doc, i + 1, i + 2, label="LOC")
+            for i in docview.positions(doc, PLACE_CUES.__contains__) if i + 1 < len(doc) and doc[i + 1].text in self.cued
         ]
 
     def __call__(self, doc: Doc) -> Doc:

@@ -30,7 +30,7 @@ from importlib import resources
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from . import identity
+from . import docview, identity
 
 if not Doc.has_extension("events"):
     Doc.set_extension("events", default=None)
@@ -239,6 +239,7 @@ def article_kreis(text: str) -> str | None:
 
 # -- the component --------------------------------------------------------------------------------
 
+@lru_cache(maxsize=100_000)
 def trigger_of(word: str) -> tuple[str, int] | None:
     if not word[:1].isupper() or _NOT_TRIGGERS.match(word):
         return None
@@ -262,17 +263,16 @@ class EventFinder:
 
 
 def find_events(doc: Doc) -> list[dict]:
-    text = doc.text
+    text = docview.text(doc)
     names = identity.resolve(doc)
     dates = [d for d in (doc._.dates or []) if d.get("start") is not None]
     kreis = article_kreis(text)
-    sentences = list(doc.sents)
-    schedule, schedule_ranges = _schedule_events(doc, dates, kreis)
+    sents = docview.Sentences(doc)
+    # the trigger words of the text, found once per distinct word
+    trigger_tokens = [(doc[i], trigger_of(doc[i].text)) for i in docview.positions(doc, trigger_of)]
+    schedule, schedule_ranges = _schedule_events(doc, dates, kreis, trigger_tokens)
     triggers = []
-    for token in doc:
-        found = trigger_of(token.text)
-        if found is None:
-            continue
+    for token, found in trigger_tokens:
         if any(a <= token.idx < b for a, b in schedule_ranges):
             continue
         kind, rank = found
@@ -283,7 +283,7 @@ def find_events(doc: Doc) -> list[dict]:
     dated: dict[str, dict] = {}
     undated = []
     for token, kind, rank in triggers:
-        sent = token.sent
+        sent = sents.of(token.i)
         own = [d for d in dates if sent.start_char <= d["start"] < sent.end_char and _event_date(d, text)
                and not any(a <= d["start"] < b for a, b in schedule_ranges)]
         if own:
@@ -308,14 +308,14 @@ def find_events(doc: Doc) -> list[dict]:
             events.insert(0, target)
         for token, kind, rank in undated:
             _take_type(target, kind, rank)
-            target["_sentences"].add(token.sent.start)
+            target["_sentences"].add(sents.of(token.i).start)
             target["_triggers"].append(token)
         if target.get("_main"):
-            target["date"], target["date_end"] = _report_date(doc, target, dates)
+            target["date"], target["date_end"] = _report_date(doc, target, dates, sents)
 
     single = len(events) == 1
     for event in events:
-        _fill(doc, event, names, kreis, sentences, schedule_ranges, whole_text=single)
+        _fill(doc, event, names, kreis, sents, schedule_ranges, whole_text=single)
     result = events + schedule
     return [_public(e) for e in sorted(result, key=lambda e: e.get("_order", 0))]
 
@@ -355,17 +355,18 @@ def _event_date(d: dict, text: str) -> bool:
     return not re.search(r"\b(seit|bis zum|bis|ab|spätestens)\s*(dem|zum|im|)?\s*$", before)
 
 
-def _report_date(doc: Doc, event: dict, dates: list[dict]) -> tuple[str | None, str | None]:
+def _report_date(doc: Doc, event: dict, dates: list[dict], sents: docview.Sentences) -> tuple[str | None, str | None]:
     """A reported event without a date of its own: the publication date, unless it is an announcement."""
     published = doc._.published
-    sentences = [doc[i].sent for i in sorted(event["_sentences"])]
+    text = docview.text(doc)
+    sentences = [sents.by_start[i] for i in sorted(event["_sentences"])]
     for sent in sentences:
         for d in dates:
             # `gestern`, `am Mittwoch` resolved by the temporal tagger against the publication date
             if sent.start_char <= d["start"] < sent.end_char and re.match(r"^\d{4}-\d{2}-\d{2}$", d.get("value") or "") \
                     and d.get("relative"):
                 return d["value"], None
-    future = sum(1 for s in sentences if _FUTURE.search(s.text) and not _PAST.search(s.text))
+    future = sum(1 for s in sentences if _FUTURE.search(_text_of(text, s)) and not _PAST.search(_text_of(text, s)))
     if sentences and future == len(sentences):
         return None, None
     return (str(published) if published else None), None
@@ -373,8 +374,9 @@ def _report_date(doc: Doc, event: dict, dates: list[dict]) -> tuple[str | None, 
 
 # -- schedules --------------------------------------------------------------------------------------
 
-def _schedule_events(doc: Doc, dates: list[dict], kreis: str | None) -> tuple[list[dict], list[tuple[int, int]]]:
-    text = doc.text
+def _schedule_events(doc: Doc, dates: list[dict], kreis: str | None,
+                     trigger_tokens: list) -> tuple[list[dict], list[tuple[int, int]]]:
+    text = docview.text(doc)
     groups: dict[tuple[int, int], list[dict]] = {}
     for d in dates:
         if not re.match(r"^(\d{4}|XXXX)-\d{2}-\d{2}", d.get("value") or ""):
@@ -390,7 +392,7 @@ def _schedule_events(doc: Doc, dates: list[dict], kreis: str | None) -> tuple[li
     for (start, end), items in sorted(groups.items()):
         inside = text[start + 1:end - 1]
         title, title_start = _title_before(text, start)
-        kind = _schedule_type(doc, title_start if title_start is not None else start)
+        kind = _schedule_type(trigger_tokens, title_start if title_start is not None else start)
         venue = _schedule_venue(inside, items, start + 1)
         place = _place_of_venue(venue, kreis)
         time = next((d.get("time") for d in items if d.get("time")), None) or _time_in(inside)
@@ -418,14 +420,13 @@ def _title_before(text: str, paren: int) -> tuple[str | None, int | None]:
     return (title or None), window_start + opening
 
 
-def _schedule_type(doc: Doc, position: int) -> str | None:
+def _schedule_type(trigger_tokens: list, position: int) -> str | None:
     """The trigger that introduces a schedule: the nearest one before it in the paragraph."""
     best = None
-    for token in doc:
+    for token, found in trigger_tokens:
         if token.idx >= position:
             break
-        found = trigger_of(token.text)
-        if found and position - token.idx < 800:
+        if position - token.idx < 800:
             best = found[0]
     return best
 
@@ -520,12 +521,13 @@ def _dateline_place(text: str) -> str | None:
     return None
 
 
-def _fill(doc: Doc, event: dict, names: dict, kreis: str | None, sentences: list[Span],
+def _fill(doc: Doc, event: dict, names: dict, kreis: str | None, sents: docview.Sentences,
           schedule_ranges: list[tuple[int, int]], whole_text: bool) -> None:
-    text = doc.text
-    own = [doc[i].sent for i in sorted(event["_sentences"])]
-    own_text = " ".join(s.text for s in own)
-    event["title"] = event["title"] or _title_of(doc, event)
+    text = docview.text(doc)
+    sentences = sents.spans
+    own = [sents.by_start[i] for i in sorted(event["_sentences"])]
+    own_text = " ".join(_text_of(text, s) for s in own)
+    event["title"] = event["title"] or _title_of(doc, event, sents)
     venue, place = _venue_and_place(own_text, kreis)
     if not place:
         place = _place_in(own_text)
@@ -540,11 +542,11 @@ def _fill(doc: Doc, event: dict, names: dict, kreis: str | None, sentences: list
         event["time"] = _time_in(own_text) if re.search(r"\d\s*Uhr", own_text) else None
     # who: the sentences of the event, or the whole text when it reports one event
     scope = [s for s in sentences if not any(a <= s.start_char < b for a, b in schedule_ranges)] if whole_text else own
-    scope = [s for s in scope if not _CONTACT.search(s.text)]
-    organisers = _organisers(doc, own, names, event)
+    scope = [s for s in scope if not _CONTACT.search(_text_of(text, s))]
+    organisers = _organisers(doc, own, names, event, sents)
     persons, organisations = [], []
     for sent in scope:
-        for ent in sent.ents:
+        for ent in sents.ents_in(sent):
             name = names.get((ent.start_char, ent.end_char))
             if not name:
                 continue
@@ -567,6 +569,11 @@ def _fill(doc: Doc, event: dict, names: dict, kreis: str | None, sentences: list
         event["attendance"] = amount[:1].lower() + amount[1:]
 
 
+def _text_of(text: str, span: Span) -> str:
+    """`span.text`, cut from the Doc's text (Span.text joins its tokens anew each time)."""
+    return text[span.start_char:span.end_char]
+
+
 def _dateline_kreis(text: str) -> str | None:
     match = re.match(r"\s*((?:Kreis\s+)?[A-ZÄÖÜ][\w-]+(?:-Kreis)?)\s*[.|]\s", text)
     return match.group(1) if match and "kreis" in match.group(1).lower() else None
@@ -580,9 +587,10 @@ def _outside(text: str, ranges: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _title_of(doc: Doc, event: dict) -> str | None:
+def _title_of(doc: Doc, event: dict, sents: docview.Sentences) -> str | None:
+    text = docview.text(doc)
     for token in event["_triggers"]:
-        window = doc.text[token.idx:token.sent.end_char]
+        window = text[token.idx:sents.of(token.i).end_char]
         quoted = re.search(r"^[^:;.!?„]{0,80}?„([^“”\"]{3,120})[“”\"]", window)
         if quoted:
             return quoted.group(1).strip()
@@ -591,8 +599,8 @@ def _title_of(doc: Doc, event: dict) -> str | None:
         return None
     # the trigger and its attached phrase: "Besuch der Integrationsagentur des DRK"
     end = token.i + 1
-    doc_len = len(doc)
-    while end < doc_len and end - token.i < 8 and doc[end].sent == token.sent and (
+    sent_end = sents.of(token.i).end
+    while end < sent_end and end - token.i < 8 and (
         doc[end].lower_ in ("des", "der", "zur", "zum", "für", "mit", "von", "im") or doc[end].text[:1].isupper()
     ):
         end += 1
@@ -601,13 +609,14 @@ def _title_of(doc: Doc, event: dict) -> str | None:
     return doc[token.i:end].text
 
 
-def _organisers(doc: Doc, own: list[Span], names: dict, event: dict) -> list[str]:
+def _organisers(doc: Doc, own: list[Span], names: dict, event: dict, sents: docview.Sentences) -> list[str]:
     organisers: list[str] = []
     triggers = set(t.i for t in event["_triggers"])
+    text = docview.text(doc)
     for sent in own:
-        if not _ORGANISER_CUE.search(sent.text):
+        if not _ORGANISER_CUE.search(_text_of(text, sent)):
             continue
-        for ent in sent.ents:
+        for ent in sents.ents_in(sent):
             if ent.label_ != "ORG":
                 continue
             # the network whose meeting it is (Treffen des Netzwerks …) is no organiser

@@ -4,6 +4,8 @@ docs/output.md documents the format; the store writes exactly this.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from spacy.tokens import Doc
 
 from . import identity
@@ -16,10 +18,7 @@ if not Doc.has_extension("published"):
 
 
 def doc_result(doc: Doc) -> dict:
-    sentence_of = {}
-    for number, sent in enumerate(doc.sents):
-        for token in sent:
-            sentence_of[token.i] = number
+    sentence_starts = [sent.start for sent in doc.sents]  # the sentence of a token by bisection, not per token
     canonical = identity.resolve(doc)  # one identity per person/organisation in the text
     entities = [
         {
@@ -28,7 +27,7 @@ def doc_result(doc: Doc) -> dict:
             "start": ent.start_char,
             "end": ent.end_char,
             "canonical": canonical.get((ent.start_char, ent.end_char)) or ent.text,
-            "sentence": sentence_of.get(ent.start),
+            "sentence": bisect_right(sentence_starts, ent.start) - 1,
         }
         for ent in doc.ents
         if ent.label_ in ("PER", "ORG", "LOC", "MISC")

@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 MODEL_NAME = "de_presse"
 # Components added after loading when a pipeline lacks them, in this order.
 RULE_COMPONENTS = ["presse_entities", "presse_dates", "presse_roles", "presse_events"]
+# Trained components no stage reads: not loaded. The lookup lemmatizer's table took a
+# second of every worker's start, and no result uses token.lemma_ (identity.py reads
+# the same lemma table itself, as a plain dict).
+UNUSED_COMPONENTS = ["lemmatizer"]
 
 
 def default_model_path() -> Path:
@@ -35,7 +39,7 @@ def default_model_path() -> Path:
 def load_nlp(model: str | None = None) -> Language:
     path = Path(model) if model else default_model_path()
     if path.exists():
-        nlp = spacy.load(path)
+        nlp = spacy.load(path, exclude=UNUSED_COMPONENTS)
     else:
         log.warning("no trained pipeline at %s: using a blank German pipeline (no statistical NER)", path)
         nlp = spacy.blank("de")

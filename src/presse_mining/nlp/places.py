@@ -55,10 +55,15 @@ class Place:
         return asdict(self)
 
 
+_HYPHEN = re.compile(r"\s*-\s*")
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=100_000)  # the register's 28,000 keys at start, then the names of the texts
 def _fold(text: str) -> str:
     text = text.replace("\u00ad", "").replace("–", "-").replace("’", "'")
-    text = re.sub(r"\s*-\s*", " ", text)  # "Groß Gerau" and "Groß-Gerau" are one key
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    text = _HYPHEN.sub(" ", text)  # "Groß Gerau" and "Groß-Gerau" are one key
+    return _SPACES.sub(" ", text).strip().casefold()
 
 
 def _base_name(name: str) -> str:

@@ -27,7 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from . import identity
+from . import docview, identity
 
 if not Doc.has_extension("roles"):
     Doc.set_extension("roles", default=None)
@@ -81,7 +81,8 @@ def is_role_noun(word: str) -> bool:
         return True
     if "-" in lower:
         return is_role_noun(lower.rsplit("-", 1)[1])
-    return any(lower.endswith(form) and len(lower) - len(form) >= 3 for form in compound)
+    # a compound: some ending of the word, after at least 3 letters, is a role form
+    return any(lower[k:] in compound for k in range(3, len(lower)))
 
 
 @lru_cache(maxsize=1)
@@ -194,11 +195,8 @@ def find_roles(doc: Doc) -> tuple[list[dict], list[Span]]:
         persons.append(Span(doc, start, end, label="PER"))
         return start, end
 
-    for token in doc:
-        i = token.i
-        word = token.text
-        if not word[:1].isupper() or not is_role_noun(word):
-            continue
+    for i in docview.positions(doc, _capitalised_role_noun):
+        word = doc[i].text
         organisation_text = None
         role = word
         if "-" in word:
@@ -239,7 +237,8 @@ def find_roles(doc: Doc) -> tuple[list[dict], list[Span]]:
                 organisation_text = doc[org[0]:org[1]].text if org else None
                 found.append((person_span(*person), role, org, organisation_text, (person[0], i + 1)))
     # NAME MdL; NAME vom ORG
-    for j, token in enumerate(doc):
+    for j in docview.positions(doc, _mandate_or_von):
+        token = doc[j]
         mandate = MANDATES.get(token.text.rstrip("."))
         if mandate and j > 0:
             person = _person_before(doc, j, per_ents, surnames)
@@ -251,6 +250,16 @@ def find_roles(doc: Doc) -> tuple[list[dict], list[Span]]:
             if person and org and _org_like(doc[org[0]:org[1]]):
                 found.append((person_span(*person), "Vertreter/in", org, doc[org[0]:org[1]].text, (person[0], org[1])))
     return _as_dicts(doc, found, persons), persons
+
+
+@lru_cache(maxsize=100_000)
+def _capitalised_role_noun(word: str) -> bool:
+    return word[:1].isupper() and is_role_noun(word)
+
+
+@lru_cache(maxsize=100_000)
+def _mandate_or_von(word: str) -> bool:
+    return word.rstrip(".") in MANDATES or word.lower() in ("vom", "von")
 
 
 def _remit_then_name(doc: Doc, i: int, surnames) -> tuple[int, tuple[int, int]] | None:

@@ -36,6 +36,8 @@ from datetime import date, timedelta
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from . import docview
+
 for _attr in ("dates", "published"):
     if not Doc.has_extension(_attr):
         Doc.set_extension(_attr, default=None)
@@ -147,6 +149,47 @@ _SENTENCE_END = re.compile(r"\n\s*\n|\n(?=\s*[A-ZÄÖÜ0-9„\"])|(?<![\d\s])(?<
 _ENUM_SEP = re.compile(r"^\s*(?:,\s*(?:und|sowie|oder)?|und|sowie|oder|;|/)\s*(?:(?:am|vom|den|dem)\s+)?$")
 
 
+# What a text must contain for a pattern to match: a text without it skips that pattern's
+# scan (the scans, each visiting every character, are most of the tagger's time).
+_ANY_YEAR = re.compile(_YEAR)
+_ANY_DAY = re.compile(r"\d\.|\d-\d")  # 17. / 17.1. / 2013-01-17
+_ANY_CLOCK = re.compile(r"\d:\d")
+
+
+def _has_words(*words: str):
+    return lambda text, folded: any(word in folded for word in words)
+
+
+def _has(pattern: re.Pattern, *words: str):
+    return lambda text, folded: pattern.search(text) is not None and (not words or any(w in folded for w in words))
+
+
+_NEEDS = {
+    TIME_RE: lambda text, folded: "Uhr" in text or _ANY_CLOCK.search(text) is not None,
+    QUARTER_RE: _has(_ANY_YEAR, "quartal", "halbjahr"),
+    MONTH_YEAR_RE: _has(_ANY_YEAR, *_FULL_MONTHS),
+    NUM_MONTH_YEAR_RE: _has(_ANY_YEAR), YEAR_RANGE_RE: _has(_ANY_YEAR), YEAR_RE: _has(_ANY_YEAR),
+    DAY_RE: _has(_ANY_DAY), DAY_LIST_RE: _has(_ANY_DAY), DAY_ONLY_RANGE_RE: _has(_ANY_DAY),
+    MONTH_RANGE_RE: _has_words(*_FULL_MONTHS), MONTH_RE: _has_words(*_FULL_MONTHS),
+    SEASON_RE: _has_words("frühjahr", "frühling", "sommer", "herbst", "winter"),
+    WEEKDAY_RE: _has_words(*WEEKDAYS), WEEKDAY_SET_RE: _has_words(*WEEKDAYS),
+    RELATIVE_RE: _has_words("gestern", "heute", "morgen"),
+}
+
+
+def _folded(text: str) -> str:
+    """The text as re.IGNORECASE compares it: case-folded, dotless and dotted i read as i."""
+    return text.casefold().replace("ı", "i").replace("\u0307", "")
+
+
+def _scan(pattern: re.Pattern, text: str, folded: str):
+    """pattern.finditer(text), or nothing where the text lacks what the pattern needs."""
+    needs = _NEEDS.get(pattern)
+    if needs is not None and not needs(text, folded):
+        return ()
+    return pattern.finditer(text)
+
+
 @dataclass
 class _Hit:
     start: int
@@ -239,6 +282,7 @@ def _day_hit(match: re.Match, start: int | None = None) -> _Hit | None:
 def _candidates(text: str) -> tuple[list[_Hit], list[_Hit]]:
     """All date expressions, longest first where they overlap."""
     hits: list[_Hit] = []
+    folded = _folded(text)
 
     def add(hit: _Hit | None) -> None:
         if hit and not _overlaps(hits, hit.start, hit.end):
@@ -246,7 +290,7 @@ def _candidates(text: str) -> tuple[list[_Hit], list[_Hit]]:
 
     # Times first: "14.30 Uhr" must not become a day, "14 bis 17 Uhr" not a range of days.
     times: list[_Hit] = []
-    for match in TIME_RE.finditer(text):
+    for match in _scan(TIME_RE, text, folded):
         g = match.groupdict()
         h1, m1 = (g["h1"], g["m1"]) if g["h1"] is not None else (g["h3"], g["m3"])
         h2, m2 = (g["h2"], g["m2"]) if g["h1"] is not None else (g["h4"], g["m4"])
@@ -259,7 +303,7 @@ def _candidates(text: str) -> tuple[list[_Hit], list[_Hit]]:
         return not _overlaps(times, start, end)
 
     # Ranges of days: "vom 3. bis 5. Mai 2013", "vom 26. September bis 4. Oktober 2009"
-    for match in DAY_ONLY_RANGE_RE.finditer(text):
+    for match in _scan(DAY_ONLY_RANGE_RE, text, folded):
         second = DAY_RE.match(text, match.end())
         if not second or not free(match.start(), second.end()):
             continue
@@ -267,12 +311,12 @@ def _candidates(text: str) -> tuple[list[_Hit], list[_Hit]]:
         if end_hit and _valid(end_hit.year, end_hit.month, int(match["first"])):
             add(_Hit(match.start(), second.end(), "range", end_hit.month, int(match["first"]), end_hit.year,
                      end_parts=(end_hit.year, end_hit.month, end_hit.day)))
-    for match in MONTH_RANGE_RE.finditer(text):
+    for match in _scan(MONTH_RANGE_RE, text, folded):
         month, month2 = _month_of(match["month"]), _month_of(match["month2"])
         year = int(match["year"]) if match["year"] else None
         start_year = year - 1 if year and month2 < month else year
         add(_Hit(match.start(), match.end(), "range", month, None, start_year, end_parts=(year, month2, None)))
-    for match in DAY_LIST_RE.finditer(text):
+    for match in _scan(DAY_LIST_RE, text, folded):
         # walk the list to its first full day: "3., 4. und 5. Mai 2013"
         position, days = match.start(), []
         while (item := DAY_LIST_RE.match(text, position)) is not None:
@@ -285,7 +329,7 @@ def _candidates(text: str) -> tuple[list[_Hit], list[_Hit]]:
         for start, end, day in days:
             if _valid(last.year, last.month, day):
                 add(_Hit(start, end, "date", last.month, day, last.year))
-    for match in DAY_RE.finditer(text):
+    for match in _scan(DAY_RE, text, folded):
         first = _day_hit(match)
         if not first or not free(match.start(), match.end()):
             continue
@@ -311,21 +355,21 @@ def _candidates(text: str) -> tuple[list[_Hit], list[_Hit]]:
             if not _YEARLESS_NUM_BEFORE.search(text[max(0, match.start() - 30):match.start()]):
                 continue
         add(first)
-    for match in QUARTER_RE.finditer(text):
+    for match in _scan(QUARTER_RE, text, folded):
         number = ORDINALS[match["ord"].lower()]
         unit = "Q" if match["unit"].lower().startswith("quartal") else "H"
         if unit == "H" and number > 2:
             continue
         add(_Hit(match.start(), match.end(), "date", year=int(match["year"]), extra={"part": f"{unit}{number}"}))
-    for match in MONTH_YEAR_RE.finditer(text):
+    for match in _scan(MONTH_YEAR_RE, text, folded):
         if free(match.start(), match.end()):
             add(_Hit(match.start(), match.end(), "date", _month_of(match["month"]), None, int(match["year"]),
                      extra=_mod_of(match["mod"])))
-    for match in NUM_MONTH_YEAR_RE.finditer(text):
+    for match in _scan(NUM_MONTH_YEAR_RE, text, folded):
         if free(match.start(), match.end()) and not _NOT_YEAR_BEFORE.search(text[max(0, match.start() - 20):match.start()]):
             add(_Hit(match.start(), match.end(), "date", int(match["month"]), None, int(match["year"]),
                      extra=_mod_of(match["mod"])))
-    for match in SEASON_RE.finditer(text):
+    for match in _scan(SEASON_RE, text, folded):
         season = SEASONS[re.sub(r"(?:es|s)$", "", match["season"].lower())]
         year = int(match["year"]) if match["year"] else None
         cue = re.search(r"\b(im|zum|bis|seit|ab|diesen|diesem|kommenden|nächsten|letzten|vergangenen|vorigen)\s+$",
@@ -337,14 +381,14 @@ def _candidates(text: str) -> tuple[list[_Hit], list[_Hit]]:
         if direction:
             extra["direction"] = direction
         add(_Hit(match.start(), match.end(), "date", year=year, extra=extra))
-    for match in MONTH_RE.finditer(text):
+    for match in _scan(MONTH_RE, text, folded):
         start = match.start() if match["mod"] else match.start("month")
         extra = _mod_of(match["mod"])
         direction = _direction(match["mod"] or match.group(0).split()[0])
         if direction:
             extra["direction"] = direction
         add(_Hit(start, match.end(), "date", _month_of(match["month"]), extra=extra))
-    for match in YEAR_RANGE_RE.finditer(text):
+    for match in _scan(YEAR_RANGE_RE, text, folded):
         year = int(match["year"])
         if match["short"]:
             # "Schuljahr 2016/17", "Saison 2016/2017": only consecutive years, else "0346/2016"-like numbers
@@ -355,7 +399,7 @@ def _candidates(text: str) -> tuple[list[_Hit], list[_Hit]]:
             year2 = int(match["year2"])
         if year < year2 <= year + 30 and free(match.start(), match.end()):
             add(_Hit(match.start(), match.end(), "range", year=year, end_parts=(year2, None, None)))
-    for match in YEAR_RE.finditer(text):
+    for match in _scan(YEAR_RE, text, folded):
         year = int(match["year"])
         if not (1900 <= year <= 2100) or not free(match.start(), match.end()):
             continue
@@ -364,15 +408,15 @@ def _candidates(text: str) -> tuple[list[_Hit], list[_Hit]]:
         if _NOT_YEAR_AFTER.match(text[match.end():match.end() + 20]):
             continue
         add(_Hit(match.start(), match.end(), "date", year=year, extra=_mod_of(match["mod"])))
-    for match in WEEKDAY_SET_RE.finditer(text):
+    for match in _scan(WEEKDAY_SET_RE, text, folded):
         weekday = WEEKDAYS[(match["wd"] or match["wds"]).lower()]
         add(_Hit(match.start(), match.end(), "set", weekday=weekday))
-    for match in WEEKDAY_RE.finditer(text):
+    for match in _scan(WEEKDAY_RE, text, folded):
         if not match["wd"][0].isupper():
             continue
         rel = (match["rel"] or "").lower()
         add(_Hit(match.start(), match.end(), "weekday", weekday=WEEKDAYS[match["wd"].lower()], extra={"rel": rel}))
-    for match in RELATIVE_RE.finditer(text):
+    for match in _scan(RELATIVE_RE, text, folded):
         add(_Hit(match.start(), match.end(), "relative", extra={"offset": RELATIVE_DAYS[match["rel"].lower()]}))
     hits.sort(key=lambda h: h.start)
     hits = _merge_weekdays(text, hits)
@@ -448,9 +492,8 @@ def _format(year: int | None, month: int | None, day: int | None = None) -> str:
     return "-".join(parts)
 
 
-def _resolve(text: str, hits: list[_Hit], published) -> None:
+def _resolve(text: str, hits: list[_Hit], published, sentences: list[tuple[int, int]]) -> None:
     pub_date, pub_year, pub_month = _published(published)
-    sentences = _sentences(text)
     groups: dict[int, list[_Hit]] = {}
     for hit in hits:
         if hit.group is not None:
@@ -509,9 +552,8 @@ def _resolve(text: str, hits: list[_Hit], published) -> None:
             hit.value = f"XXXX-WXX-{hit.weekday}"
 
 
-def _attach_times(text: str, hits: list[_Hit], times: list[_Hit]) -> list[_Hit]:
+def _attach_times(text: str, hits: list[_Hit], times: list[_Hit], sentences: list[tuple[int, int]]) -> list[_Hit]:
     """A time belongs to the date before it in its sentence ("jeweils": to the whole list)."""
-    sentences = _sentences(text)
     dated = [h for h in hits if h.value and h.kind in ("date", "range")]
     loose = []
     for t in times:
@@ -538,8 +580,9 @@ def find_dates(text: str, published: str | None = None) -> list[dict]:
     """Calendar expressions in `text`, normalised relative to `published` (ISO, may be None)."""
     hits, times = _candidates(text)
     _group(text, hits)
-    _resolve(text, hits, published)
-    loose_times = _attach_times(text, hits, times)
+    sentences = _sentences(text)
+    _resolve(text, hits, published, sentences)
+    loose_times = _attach_times(text, hits, times, sentences)
     results = []
     for hit in hits:
         if not hit.value:
@@ -569,7 +612,7 @@ class TemporalTagger:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.dates = find_dates(doc.text, doc._.published)
+        doc._.dates = find_dates(docview.text(doc), doc._.published)
         return doc
 
 
