@@ -194,7 +194,8 @@ def main() -> None:
     parser.add_argument("--indomain-weight", type=int, default=6)
     parser.add_argument("--germeval-weight", type=int, default=6)
     parser.add_argument("--dev-texts", type=int, default=24, help="in-domain texts held out for dev")
-    parser.add_argument("--wikiann-limit", type=int, default=6000)
+    parser.add_argument("--wikiann-limit", type=int, default=6000, help="0: all sentences")
+    parser.add_argument("--wikiann-dev", action="store_true", help="add WikiANN dev (10,000 silver sentences)")
     parser.add_argument("--zefys", action="store_true", help="add the historic-newspaper set (noisy OCR)")
     args = parser.parse_args()
 
@@ -203,7 +204,8 @@ def main() -> None:
     vocab = nlp.vocab
     parts = {
         "germeval_dev": external(vocab, "germeval", DATA / "germeval2014" / "NER-de-dev.tsv", 1, 2),
-        "wikiann": external(vocab, "wikiann", DATA / "wikiann_panx_de" / "train-de.tsv", 0, 1, limit=args.wikiann_limit),
+        "wikiann": external(vocab, "wikiann", DATA / "wikiann_panx_de" / "train-de.tsv", 0, 1, limit=args.wikiann_limit)
+        + (external(vocab, "wikiann", DATA / "wikiann_panx_de" / "dev-de.tsv", 0, 1) if args.wikiann_dev else []),
         "smartdata": external(vocab, "smartdata", DATA / "smartdata_de" / "smartdata_v1_train_minus_v3devtest.conll", 0, 1)
         + external(vocab, "smartdata", DATA / "smartdata_de" / "smartdata_v3_dev.conll", 0, 1),
         "mobie": external(vocab, "mobie", DATA / "mobie_de" / "train.conll2003", 0, 3),
