@@ -43,13 +43,16 @@ class LinearHeads:
     intercept: np.ndarray   # fields
     platt: np.ndarray       # fields × 2 (a, c)
 
-    def probabilities(self, X) -> np.ndarray:
-        decision = np.asarray(X @ self.coef.T) + self.intercept
-        return sigmoid(decision * self.platt[:, 0] + self.platt[:, 1])
+    def __post_init__(self):
+        # features × fields, C-contiguous: `X @ coef.T` would copy the transposed matrix on every call
+        self._weights = np.ascontiguousarray(self.coef.T)
 
-    def contributions(self, X, field: int) -> np.ndarray:
-        """Per row, the decision value of one field (to rank evidence sentences)."""
-        return np.asarray(X @ self.coef[field]).ravel() + self.intercept[field]
+    def decisions(self, X) -> np.ndarray:
+        """Per row and field, the decision value w·x + b (also ranks evidence sentences)."""
+        return np.asarray(X @ self._weights) + self.intercept
+
+    def probabilities(self, X) -> np.ndarray:
+        return sigmoid(self.decisions(X) * self.platt[:, 0] + self.platt[:, 1])
 
 
 class FieldClassifier:
@@ -99,29 +102,49 @@ class FieldClassifier:
         text = doc if isinstance(doc, str) else docview.text(doc)   # doc.text would join every token anew
         if not text.strip():
             return []
-        # one tokenisation and one feature matrix serve paragraphs, evidence sentences and the whole text
+        # one tokenisation serves paragraphs, the whole text and the evidence sentences
         tokens = Tokens.of(text)
         spans = paragraphs(text)
-        boundaries = None if isinstance(doc, str) else sentence_bounds(doc)
-        sentence_spans = sentences(text, boundaries)
         whole = self._uses_whole_text()
-        X, hits = self.features.transform_spans(tokens, spans + sentence_spans + ([(0, len(text))] if whole else []))
-        n_paragraphs, n_rows = len(spans), len(spans) + len(sentence_spans)
+        X, _ = self.features.transform_spans(tokens, spans + ([(0, len(text))] if whole else []))
+        n_paragraphs = len(spans)
         paragraph_probs = (self.paragraph.probabilities(X[:n_paragraphs]) if spans
                            else np.zeros((0, len(self.field_ids))))
-        scores = self.article_scores(text, paragraph_probs, tokens, X[n_rows:] if whole else None)
+        scores = self.article_scores(text, paragraph_probs, tokens, X[n_paragraphs:] if whole else None)
         thresholds = self.thresholds()
         assigned = [
             {"label": field, "score": round(float(score), 4)}
             for field, score, threshold in zip(self.field_ids, scores, thresholds) if score >= threshold
         ]
-        for entry in assigned:
-            entry["evidence"] = self.evidence(text, entry["label"], sentence_spans, X=X[n_paragraphs:n_rows],
-                                              hits=hits[n_paragraphs:n_rows])
+        if assigned:
+            sentence_spans = sentences(text, None if isinstance(doc, str) else sentence_bounds(doc))
+            hits, decisions = self._sentence_decisions(tokens, sentence_spans, [e["label"] for e in assigned])
+            for entry in assigned:
+                entry["evidence"] = self.evidence(text, entry["label"], sentence_spans, hits=hits,
+                                                  decisions=decisions)
         return sorted(assigned, key=lambda f: (-f["score"], f["label"]))
 
+    def _sentence_decisions(self, tokens: Tokens, sentence_spans: list[tuple[int, int]],
+                            fields: list[str]) -> tuple[list[list], np.ndarray]:
+        """Each sentence's cue occurrences and the paragraph model's decisions, computed only for
+        the sentences evidence() can rank: those with a cue of an assigned field, or all of them
+        where an assigned field has no cued sentence (then the best-weighed sentence stands in)."""
+        first, last = tokens.token_range(sentence_spans) if sentence_spans else ([], [])
+        hits = [tokens.cue_hits(a, b) for a, b in zip(first, last)]
+        wanted = set(fields)
+        cued = [{cue.field for cue, _, _ in found} & wanted for found in hits]
+        if set().union(*cued) == wanted:
+            rows = [i for i, found in enumerate(cued) if found]
+        else:
+            rows = list(range(len(sentence_spans)))
+        decisions = np.full((len(sentence_spans), len(self.field_ids)), -np.inf)
+        if rows:
+            X, _ = self.features.transform_spans(tokens, [sentence_spans[i] for i in rows])
+            decisions[rows] = self.paragraph.decisions(X)
+        return hits, decisions
+
     def evidence(self, text: str, field: str, sentence_spans: list[tuple[int, int]], limit: int = 3,
-                 X=None, hits: list | None = None) -> list[dict]:
+                 hits: list | None = None, decisions: np.ndarray | None = None) -> list[dict]:
         """The one to three sentences that carry a field.
 
         Sentences that contain one of the field's cues come first, ranked by the
@@ -131,9 +154,10 @@ class FieldClassifier:
         if not sentence_spans:
             return []
         index = self.field_ids.index(field)
-        if X is None or hits is None:
+        if hits is None or decisions is None:
             X, hits = self.features.transform_spans(Tokens.of(text), sentence_spans)
-        decision = self.paragraph.contributions(X, index)
+            decisions = self.paragraph.decisions(X)
+        decision = decisions[:, index]
         cued = {i: [cue.text for cue, _, _ in found if cue.field == field] for i, found in enumerate(hits)}
         with_cues = sorted((i for i, found in cued.items() if found), key=lambda i: (-decision[i], i))
         chosen = with_cues[:limit] if with_cues else [int(np.argmax(decision))]

@@ -14,7 +14,6 @@ from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .. import taxonomy
 from ..articles.clean import paragraph_spans
@@ -277,6 +276,8 @@ def title_fields_in(tokens: "Tokens") -> tuple[str, ...]:
     sentence splitter cuts only at white space, so a sentence's words are whole text words)."""
     text = tokens.text
     found: set[str] = set()
+    if not any(map(_is_structure_word, set(tokens.stems))):   # most texts: nothing to scan
+        return ()
     in_list = False
     for p_start, p_end in paragraphs(text):
         paragraph = text[p_start:p_end]
@@ -310,30 +311,39 @@ class FeatureSettings:
 
 
 class FieldFeatures:
-    """Word-stem and character TF-IDF plus cue counts, fitted once, stored as lists and arrays."""
+    """Word-stem and character TF-IDF plus cue counts, fitted once, stored as lists and arrays.
+
+    scikit-learn's vectorisers fit the vocabularies; applying a fitted or restored model needs
+    only the vocabularies and IDF weights (transform_spans), so loading one does not import
+    scikit-learn (a second of every analysis worker's start)."""
 
     def __init__(self, field_ids: list[str], settings: FeatureSettings | None = None):
         self.field_ids = list(field_ids)
         self.settings = settings or FeatureSettings()
+        self.words = self.chars = None   # the fitted vectorisers (after fit() only)
+
+    def fit(self, texts: list[str]) -> "FieldFeatures":
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         s = self.settings
         self.words = TfidfVectorizer(analyzer=word_terms, sublinear_tf=True, min_df=s.word_min_df, dtype=np.float32)
         self.chars = TfidfVectorizer(
             analyzer="char_wb", ngram_range=tuple(s.char_ngram), sublinear_tf=True, min_df=s.char_min_df,
             max_features=s.char_max_features, lowercase=False, dtype=np.float32,
         )
-
-    def fit(self, texts: list[str]) -> "FieldFeatures":
         self.words.fit(texts)
         self.chars.fit([char_text(t) for t in texts])
-        self._index()
+        self._index(self.words.get_feature_names_out().tolist(), self.chars.get_feature_names_out().tolist(),
+                    self.words.idf_, self.chars.idf_)
         return self
 
-    def _index(self) -> None:
+    def _index(self, word_vocabulary: list[str], char_vocabulary: list[str], word_idf, char_idf) -> None:
         """Lookup tables for the fast path (vocabulary → column, word type → its character n-grams)."""
-        self._word_columns = self.words.vocabulary_
-        self._char_columns = self.chars.vocabulary_
-        self._word_idf = np.asarray(self.words.idf_, dtype=np.float64)
-        self._char_idf = np.asarray(self.chars.idf_, dtype=np.float64)
+        self._word_vocabulary, self._char_vocabulary = word_vocabulary, char_vocabulary
+        self._word_columns = {term: i for i, term in enumerate(word_vocabulary)}
+        self._char_columns = {term: i for i, term in enumerate(char_vocabulary)}
+        self._word_idf = np.asarray(word_idf, dtype=np.float64)
+        self._char_idf = np.asarray(char_idf, dtype=np.float64)
         self._char_ngrams: dict[str, np.ndarray] = {}
         self._field_column = {f: i for i, f in enumerate(self.field_ids)}
 
@@ -395,22 +405,16 @@ class FieldFeatures:
     def export(self) -> tuple[dict, dict[str, np.ndarray]]:
         config = {
             "settings": {**self.settings.__dict__, "char_ngram": list(self.settings.char_ngram)},
-            "word_vocabulary": self.words.get_feature_names_out().tolist(),
-            "char_vocabulary": self.chars.get_feature_names_out().tolist(),
+            "word_vocabulary": list(self._word_vocabulary),
+            "char_vocabulary": list(self._char_vocabulary),
         }
-        return config, {"word_idf": self.words.idf_.astype(np.float64), "char_idf": self.chars.idf_.astype(np.float64)}
+        return config, {"word_idf": self._word_idf.copy(), "char_idf": self._char_idf.copy()}
 
     @classmethod
     def restore(cls, field_ids: list[str], config: dict, arrays: dict[str, np.ndarray]) -> "FieldFeatures":
         settings = FeatureSettings(**{**config["settings"], "char_ngram": tuple(config["settings"]["char_ngram"])})
         features = cls(field_ids, settings)
-        features.words.set_params(vocabulary=config["word_vocabulary"])
-        features.words.idf_ = arrays["word_idf"]
-        features.chars.set_params(vocabulary=config["char_vocabulary"])
-        features.chars.idf_ = arrays["char_idf"]
-        features.words.vocabulary_ = {term: i for i, term in enumerate(config["word_vocabulary"])}
-        features.chars.vocabulary_ = {term: i for i, term in enumerate(config["char_vocabulary"])}
-        features._index()
+        features._index(config["word_vocabulary"], config["char_vocabulary"], arrays["word_idf"], arrays["char_idf"])
         return features
 
 
