@@ -6,8 +6,9 @@ cd "$(dirname "$0")/../.."
 PY=.venv/bin/python
 STEPS=${1:-5000}
 $PY scripts/ner/prepare_data.py --out training/ner
+$PY scripts/ner/build_vectors.py --out training/vectors
 $PY -m spacy train scripts/ner/config.cfg --code scripts/ner/code.py \
-    --paths.train training/ner/train.spacy --paths.dev training/ner/dev.spacy \
+    --paths.train training/ner/train.spacy --paths.dev training/ner/dev.spacy --paths.vectors training/vectors \
     --vars.max_steps "$STEPS" --output training/ner/model
 $PY scripts/ner/assemble.py training/ner/model/model-best models/de_presse
 $PY scripts/ner/eval_germeval.py models/de_presse
