@@ -1,0 +1,80 @@
+"""The shipped German pipeline (models/de_presse): loads with one spacy.load, tokenises press
+text by its conventions, finds the entities of integration work, and `evaluate` scores it."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import spacy
+
+import presse_mining.nlp.components  # noqa: F401  (factories, as the entry points register them)
+import presse_mining.nlp.tokenizer  # noqa: F401
+from presse_mining.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = ROOT / "models" / "de_presse"
+SEED = "000_d28a31b3c036ce1d.txt"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return spacy.load(MODEL)
+
+
+def test_model_loads_whole_and_small(nlp):
+    assert nlp.pipe_names[:3] == ["tok2vec", "ner", "presse_entities"] and "lemmatizer" in nlp.pipe_names
+    assert set(nlp.get_pipe("ner").labels) == {"PER", "ORG", "LOC", "MISC"}
+    size = sum(p.stat().st_size for p in MODEL.rglob("*") if p.is_file())
+    assert size <= 30 * 1024 * 1024, f"models/de_presse is {size / 2**20:.1f} MB"
+    # the lexical vectors travel with the model: a surname and a common noun are known words
+    assert nlp.vocab.has_vector("Müller") and nlp.vocab.has_vector("Literatur")
+    assert not nlp.vocab.has_vector("Xqzwrt")
+
+
+@pytest.mark.parametrize("text, token", [
+    ("Am 17.01.2013 trafen sich alle.", "17.01.2013"),
+    ("Bitte schreiben Sie an info@ki-olpe.de bis Freitag.", "info@ki-olpe.de"),
+    ("Der Aufruf lief unter #Integration im Netz.", "#Integration"),
+])
+def test_tokenizer_keeps_press_units_whole(nlp, text, token):
+    assert token in [t.text for t in nlp.make_doc(text)]
+
+
+def test_tokenizer_splits_a_number_ending_a_sentence(nlp):
+    words = [t.text for t in nlp.make_doc("Es kamen über 800. Die Halle war voll.")]
+    assert words[3:5] == ["800", "."]
+
+
+def _ents(nlp, text):
+    with nlp.select_pipes(enable=["tok2vec", "ner", "presse_entities"]):
+        return {(e.text, e.label_) for e in nlp(text).ents}
+
+
+def test_institutions_places_and_persons_of_integration_work(nlp):
+    text = ("Das Kommunale Integrationszentrum des Kreises Soest lädt gemeinsam mit dem Jobcenter Kreis Soest "
+            "zu einem Fachtag nach Lippstadt ein. Bürgermeisterin Anna Schulte-Berg begrüßt die Gäste.")
+    found = _ents(nlp, text)
+    assert ("Kommunale Integrationszentrum des Kreises Soest", "ORG") in found
+    assert ("Jobcenter Kreis Soest", "ORG") in found
+    assert ("Lippstadt", "LOC") in found
+    assert ("Anna Schulte-Berg", "PER") in found
+
+
+def test_evaluate_scores_extraction_against_gold(runner, tmp_path):
+    gold = {"documents": [{
+        "doc": SEED, "published": None,
+        "persons": [{"name": "Klaus-Peter Uhlmann", "aliases": ["Uhlmann"], "roles": []},
+                    {"name": "Erika Mustermann", "aliases": [], "roles": []}],   # not in the text
+        "organisations": [], "places": [{"name": "Siegen", "aliases": []}], "misc": [], "dates": [],
+        "events": [], "fields": [],
+    }]}
+    path = tmp_path / "gold.json"
+    path.write_text(json.dumps(gold), encoding="utf-8")
+    result = runner.invoke(cli, ["evaluate", "--gold", str(path), "--texts", str(ROOT / "corpus"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert scores["persons"]["tp"] == 1 and scores["persons"]["fn"] == 1
+    assert scores["persons"]["recall"] == pytest.approx(0.5)
+    listed = runner.invoke(cli, ["evaluate", "--gold", str(path), "--texts", str(ROOT / "corpus"), "--errors"])
+    assert "Erika Mustermann" in listed.output
