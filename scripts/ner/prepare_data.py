@@ -12,10 +12,12 @@ Writes train.spacy, dev.spacy (held-out in-domain texts) and stats.json.
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import json
 import random
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 import spacy
@@ -46,6 +48,8 @@ MAPS = {
     },
     "zefys": {"PER": "PER", "ORG": "ORG", "LOC": "LOC"},
 }
+# Sources that tag place derivations (`deutschen`, `Berliner`) and directions as LOC.
+PLACE_DERIVATIONS_AS_LOC = {"wikiann", "smartdata", "mobie", "zefys"}
 # Sources without a MISC class: their O tokens may hide MISC names.
 NO_MISC = {"wikiann", "smartdata", "mobie", "zefys"}
 
@@ -102,6 +106,36 @@ def map_tags(tags: list[str], mapping: dict, iob1: bool = False) -> list[str]:
     return fixed
 
 
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    with (ROOT / "src" / "presse_mining" / "data" / "places.tsv").open(encoding="utf-8") as handle:
+        return frozenset(row["name"] for row in csv.DictReader(handle, delimiter="\t"))
+
+
+def is_place_derivation(words: list[str]) -> bool:
+    """`deutschen`, `beiden Richtungen`, `Berliner`, `Kölner`: not places by GermEval's rules
+    (derivations are LOCderiv, scored apart), but LOC in SmartData, MobIE and some WikiANN."""
+    if words[0][:1].islower():
+        return True
+    return len(words) == 1 and words[0].endswith("er") and words[0][:-2] in place_names()
+
+
+def drop_place_derivations(words: list[str], tags: list[str]) -> list[str]:
+    tags = list(tags)
+    i = 0
+    while i < len(tags):
+        if tags[i] == "B-LOC":
+            j = i + 1
+            while j < len(tags) and tags[j] == "I-LOC":
+                j += 1
+            if is_place_derivation(words[i:j]):
+                tags[i:j] = ["O"] * (j - i)
+            i = j
+        else:
+            i += 1
+    return tags
+
+
 def words_to_doc(vocab, words: list[str], tags: list[str]) -> Doc | None:
     spaces = [True] * len(words)
     for i, w in enumerate(words[:-1]):
@@ -135,6 +169,8 @@ def external(vocab, name: str, path: Path, word_col: int, tag_col: int, iob1=Fal
         for chunk in chunks:
             words = [w for w, _ in chunk]
             tags = map_tags([t for _, t in chunk], MAPS[name], iob1=iob1)
+            if name in PLACE_DERIVATIONS_AS_LOC:
+                tags = drop_place_derivations(words, tags)
             doc = words_to_doc(vocab, words, tags)
             if doc is not None:
                 docs.append(doc)
