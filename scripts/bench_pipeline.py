@@ -5,6 +5,8 @@
     .venv/bin/python scripts/bench_pipeline.py --memory-sizes 500,2000,8000   # peak memory as N grows
     .venv/bin/python scripts/bench_pipeline.py --profile             # cProfile of the in-process analysis
 
+Each stage's figure is the best of --stage-passes passes (default 3).
+
 The corpus is built by recombining the development texts (default
 /work/shared/corpus-dev/texts, or --texts DIR) paragraph by paragraph and
 sentence by sentence, so the language is real German press prose; nothing of them
@@ -149,6 +151,8 @@ def measure_stages(nlp, articles: list[Article], workdir: Path) -> tuple[int, li
             results.append(result)
     rows.append(("result", "doc_result", clock.wall, clock.cpu))
     db = workdir / "stages.db"
+    for leftover in (db, db.with_name("stages.db-wal"), db.with_name("stages.db-shm")):   # a fresh store per pass
+        leftover.unlink(missing_ok=True)
     make_db(articles, db)
     with Store(db) as store:
         ids = [row[0] for row in store.conn.execute("SELECT id FROM articles ORDER BY id")]
@@ -272,7 +276,7 @@ def report(args, nlp, model: Path, stage_tokens, stages, load, runs, run_tokens,
         f"- pipeline: {', '.join(nlp.pipe_names) or '(none)'} "
         f"({'trained model ' + str(model) if model.exists() else 'no trained model at ' + str(model) + ': blank German tokenizer'})"
         f"; fields classifier: {type(fields_stage.load_classifier()).__name__ if fields_stage.load_classifier() else 'none'}",
-        f"- corpus: development texts recombined (seed {args.seed}); stages on {args.stage_articles} articles "
+        f"- corpus: development texts recombined (seed {args.seed}); stages on {args.stage_articles} articles (best of {args.stage_passes} passes) "
         f"({stage_tokens:,} tokens), whole runs on {run_articles} articles ({run_tokens:,} tokens), batch size {args.batch_size}",
         f"- command: `python scripts/bench_pipeline.py {' '.join(sys.argv[1:])}`".rstrip(),
         "",
@@ -348,6 +352,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2000, help="articles in the whole runs")
     parser.add_argument("--stage-articles", type=int, default=500, help="articles for the per-stage timing")
     parser.add_argument("--workers", default="1,2", help="comma-separated worker counts for whole runs")
+    parser.add_argument("--stage-passes", type=int, default=3, help="per-stage timing: best of this many passes")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--memory-sizes", default="", help="comma-separated corpus sizes: peak memory as N grows")
     parser.add_argument("--scaling-workers", type=int, default=2)
@@ -370,7 +375,11 @@ def main() -> None:
         warm_up(nlp, build_corpus(20, args.texts, args.seed + 3))
         if args.profile:
             print(profile(nlp, stage_corpus, workdir, 30))
-        stage_tokens, stage_rows = measure_stages(nlp, stage_corpus, workdir)
+        # best of N passes per stage, as `spacy benchmark speed` and bench_ner do: a single pass
+        # on a shared machine moved the NER figure (the denominator of the overhead) by 30%
+        passes = [measure_stages(nlp, stage_corpus, workdir) for _ in range(args.stage_passes)]
+        stage_tokens = passes[0][0]
+        stage_rows = [min(same, key=lambda row: row[3]) for same in zip(*(rows for _, rows in passes))]
         stages = group(stage_rows)
         load = pipeline_load(env)
         del stage_corpus

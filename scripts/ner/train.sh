@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=.venv/bin/python
-STEPS=${1:-5000}
+STEPS=${1:-4000}
 $PY scripts/ner/prepare_data.py --out training/ner
 $PY scripts/ner/build_vectors.py --out training/vectors
 $PY -m spacy train scripts/ner/config.cfg --code scripts/ner/code.py \
