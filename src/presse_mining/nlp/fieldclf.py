@@ -139,7 +139,7 @@ class FieldClassifier:
             rows = list(range(len(sentence_spans)))
         decisions = np.full((len(sentence_spans), len(self.field_ids)), -np.inf)
         if rows:
-            X, _ = self.features.transform_spans(tokens, [sentence_spans[i] for i in rows])
+            X, _ = self.features.transform_spans(tokens, [sentence_spans[i] for i in rows], [hits[i] for i in rows])
             decisions[rows] = self.paragraph.decisions(X)
         return hits, decisions
 

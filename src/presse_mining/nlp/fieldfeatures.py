@@ -354,11 +354,13 @@ class FieldFeatures:
             return sp.csr_matrix((0, self.size), dtype=np.float32)
         return sp.vstack(rows, format="csr")
 
-    def transform_spans(self, tokens: "Tokens", spans: list[tuple[int, int]]) -> tuple[sp.csr_matrix, list[list]]:
+    def transform_spans(self, tokens: "Tokens", spans: list[tuple[int, int]],
+                        hits: list[list] | None = None) -> tuple[sp.csr_matrix, list[list]]:
         """One row per character span of one tokenised text (paragraphs, sentences, the whole text),
         the same features as sklearn's vectorisers give each span's text, from one tokenisation; and
         each span's cue occurrences. Character n-grams are looked up once per word type, and a
-        span's words are a contiguous run of the text's words, so its n-grams are one slice."""
+        span's words are a contiguous run of the text's words, so its n-grams are one slice.
+        `hits`: the spans' cue occurrences where the caller has them already."""
         n_spans, n_fields = len(spans), len(self.field_ids)
         first, last = tokens.token_range(spans)
         columns = tokens.columns(self)
@@ -368,7 +370,8 @@ class FieldFeatures:
                                 for (a, b), (c, d) in zip(word_slices, pair_slices)], self._word_idf)
         chars = _tfidf_entries([columns.chars[columns.char_ptr[a]:columns.char_ptr[b]] for a, b in zip(first, last)],
                                self._char_idf)
-        hits = [tokens.cue_hits(a, b) for a, b in zip(first, last)]
+        if hits is None:
+            hits = [tokens.cue_hits(a, b) for a, b in zip(first, last)]
         small = np.zeros((n_spans, 2 * n_fields + 1))
         for i, span_hits in enumerate(hits):
             for c, _, _ in span_hits:
