@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import json
 import os
 import platform
 import pstats
@@ -227,6 +228,73 @@ def whole_run(template: Path, workdir: Path, workers: int, env: dict, batch_size
             "idle_estimate": idle_estimate, "cpu_by_process": sorted(seen["cpu"].values(), reverse=True)}
 
 
+# -- the overhead, measured inside one run --------------------------------------------
+class TimedStage:
+    """A pipeline component (or the tokenizer) that adds up its CPU time. spaCy chains components as
+    generators, so a component's clock also runs while it pulls docs from the ones before it:
+    its own time is its figure minus theirs (see timed_run)."""
+
+    def __init__(self, component, spent: dict, name: str):
+        self.component, self.spent, self.name = component, spent, name
+        spent[name] = 0.0
+
+    def __call__(self, item):
+        if self.name == "tokenizer":
+            started = time.process_time()
+            doc = self.component(item)
+            self.spent[self.name] += time.process_time() - started
+            return doc
+        return next(self.pipe([item]))
+
+    def pipe(self, docs, **kwargs):
+        inner = self.component.pipe(docs, **kwargs) if hasattr(self.component, "pipe") else map(self.component, docs)
+        while True:
+            started = time.process_time()
+            doc = next(inner, None)
+            self.spent[self.name] += time.process_time() - started
+            if doc is None:
+                return
+            yield doc
+
+
+def timed_run(db: Path, model: str | None, batch_size: int) -> dict:
+    """`analyze` with one worker, in this process, on `db`, timing every component inside the run.
+
+    The overhead target compares the whole run with the NER stage alone. Timed in separate passes,
+    that ratio moved by tens of points on a shared machine whose speed drifts between minutes; timed
+    inside one run, numerator and denominator share the same minutes."""
+    from presse_mining.workflow_parallel import analyze_articles, load_worker_pipeline
+    import presse_mining.workflow_parallel as workers_module
+
+    load_worker_pipeline(model)   # as a worker starts: pipeline, fields classifier, warm-up
+    nlp = workers_module._worker_nlp
+    spent: dict[str, float] = {}
+    nlp.tokenizer = TimedStage(nlp.tokenizer, spent, "tokenizer")
+    nlp._components = [(name, TimedStage(c, spent, name)) for name, c in nlp._components]  # no public hook
+    with Store(db) as store:
+        started = time.process_time()
+        analyze_articles(store, nlp=nlp, workers=1, batch_size=batch_size)
+        total = time.process_time() - started
+    own, before = {"tokenizer": spent["tokenizer"]}, spent["tokenizer"]
+    for name in nlp.pipe_names:   # cumulative (each pulls from the ones before it) → own
+        own[name], before = spent[name] - before, spent[name]
+    own["fields, result, store"] = total - before
+    return {"total": total, "own": own}
+
+
+def timed_run_subprocess(template: Path, workdir: Path, env: dict, batch_size: int) -> dict:
+    """timed_run in a fresh process (cold caches, like a worker), on a copy of the template."""
+    db = workdir / "timed.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    shutil.copy(template, db)
+    done = subprocess.run([sys.executable, __file__, "--timed-run", str(db), "--batch-size", str(batch_size)],
+                          env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"timed run failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def sample_tree(pid: int, seen: dict) -> None:
     """Every 50 ms: the summed RSS of a process and its descendants (keeps the peak), and each one's CPU time."""
     try:
@@ -329,6 +397,20 @@ def report(args, nlp, model: Path, stage_tokens, stages, load, runs, run_tokens,
     return "\n".join(lines)
 
 
+def report_timed_run(timed: dict, tokens: int, articles: int) -> str:
+    own, total = timed["own"], timed["total"]
+    ner = own["tokenizer"] + sum(own.get(name, 0.0) for name, stage in STAGE_OF.items() if stage == "NER")
+    lines = [f"Inside one run (`analyze`, one worker, one process, {articles} articles, worker start excluded), "
+             f"each component timed in the run itself:", "",
+             "| component | CPU s | words/s (CPU) | share |", "| --- | ---: | ---: | ---: |"]
+    lines += [f"| {name} | {seconds:.2f} | {rate(tokens, seconds)} | {100 * seconds / total:.0f}% |"
+              for name, seconds in own.items()]
+    lines += [f"| **whole run** | **{total:.2f}** | **{rate(tokens, total)}** | 100% |", "",
+              f"**Overhead of the whole run over tokenizer + NER, measured in this one run: "
+              f"{100 * (total - ner) / ner:.0f}%** ({total - ner:.2f} s on top of {ner:.2f} s).", ""]
+    return "\n".join(lines)
+
+
 def profile(nlp, articles: list[Article], workdir: Path, top: int) -> str:
     """cProfile of the in-process path: analyze_many + save_analyses."""
     db = workdir / "profile.db"
@@ -362,7 +444,11 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the in-process analysis")
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks.md")
     parser.add_argument("--no-append", action="store_true", help="print only, do not append to --out")
+    parser.add_argument("--timed-run", type=Path, help=argparse.SUPPRESS)   # internal: timed_run_subprocess
     args = parser.parse_args()
+    if args.timed_run:
+        print(json.dumps(timed_run(args.timed_run, str(args.model) if args.model else None, args.batch_size)))
+        return
 
     model = args.model or default_model_path()
     env = dict(os.environ, **({"PRESSE_MODEL": str(model)} if args.model else {}))
@@ -388,6 +474,7 @@ def main() -> None:
         template = workdir / "template.db"
         make_db(corpus, template)
         del corpus
+        timed = timed_run_subprocess(template, workdir, env, args.batch_size)
         runs = []
         for k in workers:
             runs.append(whole_run(template, workdir, k, env, args.batch_size))
@@ -400,6 +487,7 @@ def main() -> None:
                                          args.batch_size)))
             print(f"{n} articles: {scaling[-1][1]['peak_rss'] / 2**20:.0f} MB", file=sys.stderr)
     text = report(args, nlp, model, stage_tokens, stages, load, runs, run_tokens, args.articles, scaling)
+    text += report_timed_run(timed, run_tokens, args.articles)
     print(text)
     if not args.no_append:
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -38,23 +38,43 @@ def set_text(doc: Doc, value: str) -> None:
 
 def words(doc: Doc) -> tuple[list[str], np.ndarray]:
     """(the distinct words of a Doc, for each token the index of its word); computed once per Doc."""
+    orths, word_of_token = _distinct(doc)
+    strings = doc.vocab.strings
+    return [strings[orth] for orth in orths], word_of_token
+
+
+def _distinct(doc: Doc) -> tuple[list[int], np.ndarray]:
+    """(the distinct word ids of a Doc, for each token the index of its id); computed once per Doc."""
     cached = doc.user_data.get(_WORDS)
     if cached is None or cached[0] != len(doc):  # a retokenized Doc is read anew
         unique, inverse = np.unique(doc.to_array(ORTH), return_inverse=True)
-        strings = doc.vocab.strings
-        cached = doc.user_data[_WORDS] = (len(doc), [strings[orth] for orth in unique.tolist()], inverse)
+        cached = doc.user_data[_WORDS] = (len(doc), unique.tolist(), inverse)
     return cached[1], cached[2]
 
 
+# Per test, its answer for each word id seen so far: words recur from text to text, and
+# asking the test (even an lru_cached one) for every distinct word of every Doc was a
+# quarter of the rule components' time.
+_ANSWERS: dict[Callable, dict[int, bool]] = {}
+_MAX_ANSWERS = 200_000   # per test: bounded memory on an endless stream of new words
+
+
 def positions(doc: Doc, wanted: Callable[[str], object]) -> list[int]:
-    """Indices of the tokens whose text `wanted` accepts, in order; `wanted` sees each distinct word once."""
-    distinct, word_of_token = words(doc)
-    hits = [k for k, word in enumerate(distinct) if wanted(word)]
-    if not hits:
+    """Indices of the tokens whose text `wanted` accepts, in order. `wanted` must depend on the word
+    alone: it is asked once per distinct word and its answers are remembered across Docs."""
+    orths, word_of_token = _distinct(doc)
+    answers = _ANSWERS.get(wanted)
+    if answers is None or len(answers) > _MAX_ANSWERS:
+        answers = _ANSWERS[wanted] = {}
+    flags = list(map(answers.get, orths))
+    if None in flags:
+        strings = doc.vocab.strings
+        for k, orth in enumerate(orths):
+            if flags[k] is None:
+                flags[k] = answers[orth] = bool(wanted(strings[orth]))
+    if True not in flags:
         return []
-    accepted = np.zeros(len(distinct), dtype=bool)
-    accepted[hits] = True
-    return np.flatnonzero(accepted[word_of_token]).tolist()
+    return np.flatnonzero(np.array(flags, dtype=bool)[word_of_token]).tolist()
 
 
 class Sentences:

@@ -9,6 +9,7 @@ inference; the fitted vocabularies travel as plain lists and arrays.
 from __future__ import annotations
 
 import re
+from itertools import repeat
 from dataclasses import dataclass, field as dataclass_field
 from functools import lru_cache
 
@@ -20,6 +21,7 @@ from ..articles.clean import paragraph_spans
 from ..store.german import stem
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_WORD_SPLIT = re.compile(r"(\w+)", re.UNICODE)   # split(): non-words and words alternating
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "é": "e", "è": "e"})
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"“”»«']?\s+(?=[\"„“»«(]?[A-ZÄÖÜ0-9])")
 
@@ -387,18 +389,19 @@ class FieldFeatures:
         blocks = [words, chars, (small_rows, small_columns, small[small_rows, small_columns])]
         return _csr(blocks, [0, len(self._word_idf), len(self._word_idf) + len(self._char_idf)], n_spans, self.size), hits
 
-    def _char_columns_of(self, word: str) -> np.ndarray:
-        """The character-n-gram columns of one (folded) word, computed once per word type."""
+    def _char_columns_for(self, words: set[str]) -> dict[str, np.ndarray]:
+        """The cache of character-n-gram columns per (folded) word type, holding at least `words`:
+        each type's n-grams are looked up once."""
         cache = self._char_ngrams
-        found = cache.get(word)
-        if found is None:
-            if len(cache) > 100_000:   # a long run meets ever new words: keep memory bounded (~30 MB)
-                cache.clear()
-            lookup = self._char_columns.get
-            found = np.array([c for c in map(lookup, _char_wb_ngrams(word, self.settings.char_ngram)) if c is not None],
-                             dtype=np.int64)
-            cache[word] = found
-        return found
+        missing = words.difference(cache)
+        if missing and len(cache) + len(missing) > 100_000:   # ever new words: keep memory bounded (~30 MB)
+            cache.clear()
+            missing = words
+        lookup = self._char_columns.get
+        for word in missing:
+            cache[word] = np.array([c for c in map(lookup, _char_wb_ngrams(word, self.settings.char_ngram))
+                                    if c is not None], dtype=np.int64)
+        return cache
 
     @property
     def size(self) -> int:
@@ -457,21 +460,24 @@ class Tokens:
 
     @classmethod
     def of(cls, text: str) -> "Tokens":
-        matches = list(_WORD.finditer(text))
-        spans = np.array([m.span() for m in matches], dtype=np.int64).reshape(-1, 2)
-        info = list(map(_word_info, [m.group() for m in matches]))
+        # offsets from the pieces' lengths: one C-level split instead of a Match object per word
+        pieces = _WORD_SPLIT.split(text)
+        words = pieces[1::2]
+        ends = np.cumsum(np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)))[1::2].copy()
+        starts = ends - np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+        info = list(map(_word_info, words))
         token_stems, folded, integration = (list(column) for column in zip(*info)) if info else ([], [], [])
-        return cls(text, spans[:, 0].copy(), spans[:, 1].copy(), token_stems, folded, integration)
+        return cls(text, starts, ends, token_stems, folded, integration)
 
     def columns(self, features: "FieldFeatures") -> TokenColumns:
         cached = self._columns.get(id(features))
         if cached is not None and cached[0] is features:
             return cached[1]
-        vocabulary = features._word_columns
-        words, word_ptr = _known([vocabulary.get(s, -1) for s in self.stems])
-        pairs, pair_ptr = _known([vocabulary.get(f"{a} {b}", -1) for a, b in zip(self.stems, self.stems[1:])])
+        column_of = features._word_columns.get
+        words, word_ptr = _known(list(map(column_of, self.stems, repeat(-1))))
+        pairs, pair_ptr = _known(list(map(column_of, map("{} {}".format, self.stems, self.stems[1:]), repeat(-1))))
         pair_ptr = np.concatenate([pair_ptr, np.full(len(self.stems) + 1 - len(pair_ptr), pair_ptr[-1])])  # one per word
-        char_lists = [features._char_columns_of(w) for w in self.folded]
+        char_lists = list(map(features._char_columns_for(set(self.folded)).__getitem__, self.folded))
         lengths = np.fromiter((len(c) for c in char_lists), dtype=np.int64, count=len(char_lists))
         chars = np.concatenate(char_lists) if char_lists else np.zeros(0, dtype=np.int64)
         found = TokenColumns(words, word_ptr, pairs, pair_ptr, chars,

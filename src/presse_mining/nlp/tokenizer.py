@@ -15,6 +15,8 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
+from . import docview
+
 _HASHTAG_OR_MAIL = re.compile(r"^(?:#[\w-]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$")
 _NUMBER_DOT = re.compile(r"^\d[\d.]*\d\.$|^\d\.$")
 # Words that begin a sentence far more often than they follow an ordinal.
@@ -34,10 +36,8 @@ _POST_NOMINALS = ("MdL", "MdB", "MdEP", "MdR", "e.V", "gGmbH", "GmbH")
 class PresseTokenizer(Tokenizer):
     def __call__(self, text: str) -> Doc:
         doc = super().__call__(text)
-        split_at = [
-            i for i, token in enumerate(doc)
-            if _NUMBER_DOT.match(token.text) and _ends_sentence(doc, i)
-        ]
+        # each distinct word is tested once (docview), not every token
+        split_at = [i for i in docview.positions(doc, _NUMBER_DOT.match) if _ends_sentence(doc, i)]
         if not split_at:
             return doc
         words, spaces = [], []
