@@ -23,6 +23,12 @@ subprocess on a fresh copy of one imported database: wall time, CPU time of the
 process tree, and the peak of the tree's summed resident memory (psutil, sampled).
 Both wall and CPU figures are printed: on a machine shared with other work, wall
 time measures the neighbours too, CPU time does not.
+
+The overhead of the whole run over the NER stage is measured inside one run: `analyze`
+with one worker in a fresh process, every component's CPU time added up while the run
+goes (TimedStage). Its numerator and denominator then share the same minutes of a
+machine whose speed drifts, and the components run interleaved as they do in
+production (a component timed alone on warm caches looks cheaper than it is).
 """
 from __future__ import annotations
 

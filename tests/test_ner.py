@@ -32,6 +32,13 @@ def test_model_loads_whole_and_small(nlp):
     assert not nlp.vocab.has_vector("Xqzwrt")
 
 
+def test_lemmatizer_reads_spacy_lookups_data(nlp):
+    # the table is not copied into the model folder, yet the loaded pipeline lemmatises
+    assert not (MODEL / "lemmatizer" / "lookups").exists()
+    doc = nlp("Die Vertreter der Vereine trafen sich in Olpe.")
+    assert [t.lemma_ for t in doc][:5] == ["der", "Vertreter", "der", "Verein", "treffen"]
+
+
 @pytest.mark.parametrize("text, token", [
     ("Am 17.01.2013 trafen sich alle.", "17.01.2013"),
     ("Bitte schreiben Sie an info@ki-olpe.de bis Freitag.", "info@ki-olpe.de"),

@@ -19,6 +19,9 @@ def main(trained: str, target: str) -> None:
     nlp = spacy.load(trained)
     if not nlp.has_pipe("presse_entities"):
         nlp.add_pipe("presse_entities", after="ner")
+    if nlp.has_pipe("lemmatizer") and nlp.get_pipe_meta("lemmatizer").factory == "lemmatizer":
+        # the same lookup table, read from spacy-lookups-data instead of copied into the model (7 MB)
+        nlp.replace_pipe("lemmatizer", "presse_lemmatizer")
     nlp.meta.update({
         "name": "presse",
         "version": "0.1.0",

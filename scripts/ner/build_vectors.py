@@ -15,7 +15,7 @@ Each feature gets a fixed random vector and a word's row is the sum of its featu
 random projection of the one-hot features: 1,200 of them into --dims). Many words share a row
 (rows are distinct feature combinations), so the table stays small.
 
-    python scripts/ner/build_vectors.py [--out training/vectors] [--max-words 300000]
+    python scripts/ner/build_vectors.py [--out training/vectors] [--max-words 200000]
 """
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def band(logprob: float | None) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=ROOT / "training" / "vectors")
-    parser.add_argument("--max-words", type=int, default=200_000, help="most frequent clustered words kept")
+    parser.add_argument("--max-words", type=int, default=1_000_000, help="most frequent clustered words kept (default: all)")
     parser.add_argument("--dims", type=int, default=64)
     args = parser.parse_args()
 
@@ -96,7 +96,7 @@ def main() -> None:
         words |= members
 
     features_of = {}
-    for word in words:
+    for word in sorted(words):   # a fixed order: the same files on every run
         feats = path_prefixes(clusters.get(word, 0)) + [band(probs.get(word))]
         feats += [flag for flag in FLAGS if word in flags[flag]]
         features_of[word] = tuple(feats)

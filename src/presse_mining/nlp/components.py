@@ -13,6 +13,7 @@ _MODULES = {
     "presse_dates": "presse_mining.nlp.temporal",
     "presse_roles": "presse_mining.nlp.roles",
     "presse_events": "presse_mining.nlp.events",
+    "presse_lemmatizer": "presse_mining.nlp.lemmatizer",
 }
 _available: set[str] = set()
 
