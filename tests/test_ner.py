@@ -3,6 +3,8 @@ text by its conventions, finds the entities of integration work, and `evaluate` 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,15 @@ def test_model_loads_whole_and_small(nlp):
     # the lexical vectors travel with the model: a surname and a common noun are known words
     assert nlp.vocab.has_vector("Müller") and nlp.vocab.has_vector("Literatur")
     assert not nlp.vocab.has_vector("Xqzwrt")
+
+
+def test_model_loads_without_importing_presse_mining():
+    # the model card's promise: the entry points register our tokenizer and components for spaCy
+    code = ("import spacy, sys; nlp = spacy.load(sys.argv[1]); doc = nlp('Die Vereine trafen sich in Olpe.'); "
+            "print(doc[1].lemma_, [e.text for e in doc.ents])")
+    done = subprocess.run([sys.executable, "-c", code, str(MODEL)], capture_output=True, text=True, cwd="/")
+    assert done.returncode == 0, done.stderr[-500:]
+    assert done.stdout.split()[0] == "Verein" and "Olpe" in done.stdout
 
 
 def test_lemmatizer_reads_spacy_lookups_data(nlp):
