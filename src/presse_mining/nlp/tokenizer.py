@@ -19,6 +19,7 @@ from . import docview
 
 _HASHTAG_OR_MAIL = re.compile(r"^(?:#[\w-]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$")
 _NUMBER_DOT = re.compile(r"^\d[\d.]*\d\.$|^\d\.$")
+_DIGIT_DOT = re.compile(r"\d\.")
 # Words that begin a sentence far more often than they follow an ordinal.
 _SENTENCE_STARTERS = set(
     "Der Die Das Den Dem Des Ein Eine Einen Er Sie Es Wir Ihr Ich Man Im In Am An Auf Aus Bei Mit Nach "
@@ -36,6 +37,8 @@ _POST_NOMINALS = ("MdL", "MdB", "MdEP", "MdR", "e.V", "gGmbH", "GmbH")
 class PresseTokenizer(Tokenizer):
     def __call__(self, text: str) -> Doc:
         doc = super().__call__(text)
+        if not _DIGIT_DOT.search(text):   # no token can be a number with a full stop
+            return doc
         # each distinct word is tested once (docview), not every token
         split_at = [i for i in docview.positions(doc, _NUMBER_DOT.match) if _ends_sentence(doc, i)]
         if not split_at:
