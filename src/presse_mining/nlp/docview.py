@@ -6,7 +6,7 @@ were most of the rule components' cost. These helpers compute each view once:
 
 * `text(doc)`: the text, cached on the Doc (analysis.py sets it from the input);
 * `positions(doc, wanted)`: the indices of the tokens whose text passes a test,
-  asking the test once per distinct word instead of once per token;
+  asking the test once per distinct word, and remembering its answers across Docs;
 * `Sentences(doc)`: the sentence of a token, and the entities inside a sentence,
   without `Token.sent` / `Span.ents` rebuilding spans for every question.
 """
@@ -34,13 +34,6 @@ def text(doc: Doc) -> str:
 def set_text(doc: Doc, value: str) -> None:
     """Record the text a Doc was made from (make_doc keeps it verbatim): saves the join."""
     doc.user_data[_TEXT] = value
-
-
-def words(doc: Doc) -> tuple[list[str], np.ndarray]:
-    """(the distinct words of a Doc, for each token the index of its word); computed once per Doc."""
-    orths, word_of_token = _distinct(doc)
-    strings = doc.vocab.strings
-    return [strings[orth] for orth in orths], word_of_token
 
 
 def _distinct(doc: Doc) -> tuple[list[int], np.ndarray]:
