@@ -205,12 +205,17 @@ def pipeline_load(env: dict) -> tuple[float, float]:
 
 
 # -- whole runs --------------------------------------------------------------------
-def whole_run(template: Path, workdir: Path, workers: int, env: dict, batch_size: int) -> dict:
-    """`presse-mining analyze --workers K` on a copy of the template: wall, CPU, peak memory."""
-    db = workdir / f"run{workers}.db"
+def fresh_copy(template: Path, db: Path) -> Path:
+    """A copy of the template database at `db`, with no leftovers of an earlier run there."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     shutil.copy(template, db)
+    return db
+
+
+def whole_run(template: Path, workdir: Path, workers: int, env: dict, batch_size: int) -> dict:
+    """`presse-mining analyze --workers K` on a copy of the template: wall, CPU, peak memory."""
+    db = fresh_copy(template, workdir / f"run{workers}.db")
     command = [sys.executable, "-m", "presse_mining", "analyze", "--db", str(db), "--workers", str(workers),
                "--batch-size", str(batch_size)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -236,21 +241,16 @@ def whole_run(template: Path, workdir: Path, workers: int, env: dict, batch_size
 
 # -- the overhead, measured inside one run --------------------------------------------
 class TimedStage:
-    """A pipeline component (or the tokenizer) that adds up its CPU time. spaCy chains components as
-    generators, so a component's clock also runs while it pulls docs from the ones before it:
-    its own time is its figure minus theirs (see timed_run)."""
+    """A pipeline component that adds up its CPU time. spaCy chains components as generators, so a
+    component's clock also runs while it pulls docs from the ones before it: its own time is its
+    figure minus theirs (see timed_run)."""
 
     def __init__(self, component, spent: dict, name: str):
         self.component, self.spent, self.name = component, spent, name
         spent[name] = 0.0
 
-    def __call__(self, item):
-        if self.name == "tokenizer":
-            started = time.process_time()
-            doc = self.component(item)
-            self.spent[self.name] += time.process_time() - started
-            return doc
-        return next(self.pipe([item]))
+    def __call__(self, doc):
+        return next(self.pipe([doc]))
 
     def pipe(self, docs, **kwargs):
         inner = self.component.pipe(docs, **kwargs) if hasattr(self.component, "pipe") else map(self.component, docs)
@@ -263,6 +263,19 @@ class TimedStage:
             yield doc
 
 
+def timed_tokenizer(tokenizer, spent: dict):
+    """The tokenizer, adding up its CPU time under "tokenizer"."""
+    spent["tokenizer"] = 0.0
+
+    def tokenize(text):
+        started = time.process_time()
+        doc = tokenizer(text)
+        spent["tokenizer"] += time.process_time() - started
+        return doc
+
+    return tokenize
+
+
 def timed_run(db: Path, model: str | None, batch_size: int) -> dict:
     """`analyze` with one worker, in this process, on `db`, timing every component inside the run.
 
@@ -270,12 +283,11 @@ def timed_run(db: Path, model: str | None, batch_size: int) -> dict:
     that ratio moved by tens of points on a shared machine whose speed drifts between minutes; timed
     inside one run, numerator and denominator share the same minutes."""
     from presse_mining.workflow_parallel import analyze_articles, load_worker_pipeline
-    import presse_mining.workflow_parallel as workers_module
 
     load_worker_pipeline(model)   # as a worker starts: pipeline, fields classifier, warm-up
-    nlp = workers_module._worker_nlp
+    nlp = load_nlp(model)         # the worker's pipeline (load_nlp caches it)
     spent: dict[str, float] = {}
-    nlp.tokenizer = TimedStage(nlp.tokenizer, spent, "tokenizer")
+    nlp.tokenizer = timed_tokenizer(nlp.tokenizer, spent)
     nlp._components = [(name, TimedStage(c, spent, name)) for name, c in nlp._components]  # no public hook
     with Store(db) as store:
         started = time.process_time()
@@ -290,10 +302,7 @@ def timed_run(db: Path, model: str | None, batch_size: int) -> dict:
 
 def timed_run_subprocess(template: Path, workdir: Path, env: dict, batch_size: int) -> dict:
     """timed_run in a fresh process (cold caches, like a worker), on a copy of the template."""
-    db = workdir / "timed.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    shutil.copy(template, db)
+    db = fresh_copy(template, workdir / "timed.db")
     done = subprocess.run([sys.executable, __file__, "--timed-run", str(db), "--batch-size", str(batch_size)],
                           env=env, capture_output=True, text=True)
     if done.returncode != 0:
@@ -384,13 +393,10 @@ def report(args, nlp, model: Path, stage_tokens, stages, load, runs, run_tokens,
         for n, run in scaling:
             lines.append(f"| {n:,} | {run['wall']:.1f} | {run['peak_rss'] / 2**20:,.0f} MB |")
     lines.append("")
-    if ner and ner[0][1] is not None and runs:
+    if ner and ner[0][1] is not None:
+        # the overhead of the whole run is measured inside one run (report_timed_run): a whole
+        # run set against this table's NER, timed minutes apart, swung by tens of points
         ner_cpu = sum(r[3] for r in ner + tokenizer) / stage_tokens
-        whole_cpu = runs[0]["cpu"] / run_tokens
-        steady_cpu = (runs[0]["cpu"] - runs[0]["workers"] * load[1]) / run_tokens
-        lines.append(f"Overhead of the whole run with --workers {runs[0]['workers']} over tokenizer + NER alone, per token "
-                     f"of CPU: {100 * (whole_cpu / ner_cpu - 1):.0f}% (worker start included), "
-                     f"{100 * (steady_cpu / ner_cpu - 1):.0f}% (excluded).")
         after_ner = [r for r in stages if r[0] not in ("tokenizer", "NER") and r[1] is not None]
         rest = sum(r[3] for r in after_ner)
         no_fields = sum(r[3] for r in after_ner if r[0] != "fields")
