@@ -52,7 +52,11 @@ class LinearHeads:
         return np.asarray(X @ self._weights) + self.intercept
 
     def probabilities(self, X) -> np.ndarray:
-        return sigmoid(self.decisions(X) * self.platt[:, 0] + self.platt[:, 1])
+        return self.scaled(np.asarray(X @ self._weights))
+
+    def scaled(self, products: np.ndarray) -> np.ndarray:
+        """Probabilities from the products X·w (without the intercept)."""
+        return sigmoid((products + self.intercept) * self.platt[:, 0] + self.platt[:, 1])
 
 
 class FieldClassifier:
@@ -66,6 +70,19 @@ class FieldClassifier:
         self.relevance = relevance   # one head: does the text report integration work at all?
         self.combine = {**DEFAULT_COMBINE, **(combine or {})}
         self.card = card or {}
+        # all heads' weights side by side: one sparse product per text instead of three
+        self._stacked = np.ascontiguousarray(np.hstack([getattr(self, name)._weights for name in HEADS]))
+        self._thresholds = field_thresholds(self.combine, self.field_ids)
+
+    def _probabilities(self, X) -> dict[str, np.ndarray]:
+        """Each head's probabilities for every row of X, from one product."""
+        products = np.asarray(X @ self._stacked)
+        found, start = {}, 0
+        for name in HEADS:
+            heads = getattr(self, name)
+            found[name] = heads.scaled(products[:, start:start + len(heads.intercept)])
+            start += len(heads.intercept)
+        return found
 
     # -- scoring ----------------------------------------------------------------
     def paragraph_probabilities(self, text: str, tokens: Tokens | None = None) -> tuple[list[tuple[int, int]], np.ndarray]:
@@ -78,24 +95,25 @@ class FieldClassifier:
     def _uses_whole_text(self) -> bool:
         return bool(self.combine["article_weight"] or self.combine.get("relevance_gate"))
 
-    def article_scores(self, text: str, paragraph_probs: np.ndarray | None = None, tokens: Tokens | None = None,
-                       whole_X=None) -> np.ndarray:
+    def article_scores(self, text: str, tokens: Tokens | None = None) -> np.ndarray:
         """Per field: the whole-text probability combined with the paragraphs' (weights chosen by CV)."""
         tokens = tokens or Tokens.of(text)
-        if paragraph_probs is None:
-            paragraph_probs = self.paragraph_probabilities(text, tokens)[1]
-        if not self._uses_whole_text():
-            # the chosen combination uses neither head: skip vectorising the whole text again
-            whole, relevance = np.zeros(len(self.field_ids)), 1.0
-        else:
-            X = whole_X if whole_X is not None else self.features.transform_spans(tokens, [(0, len(text))])[0]
-            whole = self.article.probabilities(X)[0]
-            relevance = float(self.relevance.probabilities(X)[0, 0])
-        return combine_scores(whole, paragraph_probs, relevance, self.combine, tokens.integration_words(),
-                              title_counts(tokens, self.field_ids))
+        spans = paragraphs(text)
+        whole = self._uses_whole_text()
+        rows = spans + ([(0, len(text))] if whole else [])
+        if not rows:
+            return np.zeros(len(self.field_ids))
+        probabilities = self._probabilities(self.features.transform_spans(tokens, rows)[0])
+        n = len(spans)
+        if whole:
+            whole_text, relevance = probabilities["article"][n], float(probabilities["relevance"][n, 0])
+        else:   # the chosen combination uses neither head
+            whole_text, relevance = np.zeros(len(self.field_ids)), 1.0
+        return combine_scores(whole_text, probabilities["paragraph"][:n], relevance, self.combine,
+                              tokens.integration_words(), title_counts(tokens, self.field_ids))
 
     def thresholds(self) -> np.ndarray:
-        return field_thresholds(self.combine, self.field_ids)
+        return self._thresholds
 
     def classify(self, doc) -> list[dict]:
         """Assigned fields of a spaCy Doc (or a plain text), best first, each with its evidence."""
@@ -104,13 +122,7 @@ class FieldClassifier:
             return []
         # one tokenisation serves paragraphs, the whole text and the evidence sentences
         tokens = Tokens.of(text)
-        spans = paragraphs(text)
-        whole = self._uses_whole_text()
-        X, _ = self.features.transform_spans(tokens, spans + ([(0, len(text))] if whole else []))
-        n_paragraphs = len(spans)
-        paragraph_probs = (self.paragraph.probabilities(X[:n_paragraphs]) if spans
-                           else np.zeros((0, len(self.field_ids))))
-        scores = self.article_scores(text, paragraph_probs, tokens, X[n_paragraphs:] if whole else None)
+        scores = self.article_scores(text, tokens)
         thresholds = self.thresholds()
         assigned = [
             {"label": field, "score": round(float(score), 4)}

@@ -9,6 +9,7 @@ inference; the fitted vocabularies travel as plain lists and arrays.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from itertools import repeat
 from dataclasses import dataclass, field as dataclass_field
 from functools import lru_cache
@@ -53,9 +54,14 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 def sentences(text: str, boundaries: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     """Sentence spans that never cross a paragraph; `boundaries` are a parser's sentence spans."""
     spans = []
+    boundary_ends = [e for _, e in boundaries] if boundaries else []
     for p_start, p_end in paragraphs(text):
-        if boundaries:
-            pieces = [(max(s, p_start), min(e, p_end)) for s, e in boundaries if s < p_end and e > p_start]
+        if boundaries:   # sorted: start at the first that ends inside or after this paragraph
+            pieces = []
+            for s, e in boundaries[bisect_right(boundary_ends, p_start):]:
+                if s >= p_end:
+                    break
+                pieces.append((max(s, p_start), min(e, p_end)))
         else:
             pieces, pos = [], p_start
             for m in _SENTENCE_END.finditer(text, p_start, p_end):
@@ -278,8 +284,20 @@ def title_fields_in(tokens: "Tokens") -> tuple[str, ...]:
     sentence splitter cuts only at white space, so a sentence's words are whole text words)."""
     text = tokens.text
     found: set[str] = set()
-    if not any(map(_is_structure_word, set(tokens.stems))):   # most texts: nothing to scan
+    structure = set(filter(_is_structure_word, set(tokens.stems)))
+    if not structure:   # most texts: nothing to scan
         return ()
+    where = np.fromiter(map(structure.__contains__, tokens.stems), bool, len(tokens.stems))
+    starts, ends = tokens.starts[where].tolist(), tokens.ends[where].tolist()   # the structure words
+
+    def has_structure_word(start: int, end: int) -> bool:   # one lying wholly inside start..end
+        i = bisect_left(starts, start)
+        while i < len(starts) and starts[i] < end:
+            if ends[i] <= end:
+                return True
+            i += 1
+        return False
+
     in_list = False
     for p_start, p_end in paragraphs(text):
         paragraph = text[p_start:p_end]
@@ -287,9 +305,10 @@ def title_fields_in(tokens: "Tokens") -> tuple[str, ...]:
             found |= _titled_fields(paragraph)
             continue
         in_list = False
+        if not has_structure_word(p_start, p_end):   # then none of its sentences names titles
+            continue
         for s, e in sentences(paragraph):
-            first, last = np.searchsorted(tokens.starts, p_start + s), np.searchsorted(tokens.ends, p_start + e, "right")
-            if any(_is_structure_word(t) for t in tokens.stems[first:last]):
+            if has_structure_word(p_start + s, p_start + e):
                 sentence = paragraph[s:e]
                 found |= _titled_fields(sentence)
                 in_list = sentence.rstrip().endswith(":")
@@ -346,7 +365,8 @@ class FieldFeatures:
         self._char_columns = {term: i for i, term in enumerate(char_vocabulary)}
         self._word_idf = np.asarray(word_idf, dtype=np.float64)
         self._char_idf = np.asarray(char_idf, dtype=np.float64)
-        self._char_ngrams: dict[str, np.ndarray] = {}
+        self._pairs = _PairColumns(self._word_columns)
+        self._chars = _CharColumns(self._char_columns, self.settings.char_ngram)
         self._field_column = {f: i for i, f in enumerate(self.field_ids)}
 
     def transform(self, texts: list[str]) -> sp.csr_matrix:
@@ -389,20 +409,6 @@ class FieldFeatures:
         blocks = [words, chars, (small_rows, small_columns, small[small_rows, small_columns])]
         return _csr(blocks, [0, len(self._word_idf), len(self._word_idf) + len(self._char_idf)], n_spans, self.size), hits
 
-    def _char_columns_for(self, words: set[str]) -> dict[str, np.ndarray]:
-        """The cache of character-n-gram columns per (folded) word type, holding at least `words`:
-        each type's n-grams are looked up once."""
-        cache = self._char_ngrams
-        missing = words.difference(cache)
-        if missing and len(cache) + len(missing) > 100_000:   # ever new words: keep memory bounded (~30 MB)
-            cache.clear()
-            missing = words
-        lookup = self._char_columns.get
-        for word in missing:
-            cache[word] = np.array([c for c in map(lookup, _char_wb_ngrams(word, self.settings.char_ngram))
-                                    if c is not None], dtype=np.int64)
-        return cache
-
     @property
     def size(self) -> int:
         return len(self._word_idf) + len(self._char_idf) + 2 * len(self.field_ids) + 1
@@ -425,6 +431,82 @@ class FieldFeatures:
 
 
 # -- the fast path: one tokenisation per text ------------------------------------------------
+class _PairColumns:
+    """Columns of the vocabulary's stem bigrams, keyed by integers: a text's word pairs are looked
+    up with one searchsorted instead of a string per pair."""
+
+    def __init__(self, word_columns: dict[str, int]):
+        ids: dict[str, int] = {}
+        keyed = []
+        for term, column in word_columns.items():
+            if " " in term:   # "stem stem": stems never hold a space
+                first, second = term.split(" ")
+                keyed.append((ids.setdefault(first, len(ids)), ids.setdefault(second, len(ids)), column))
+        self.ids, self.base = ids, max(len(ids), 1)
+        keys = np.array([a * self.base + b for a, b, _ in keyed], dtype=np.int64)
+        order = np.argsort(keys)
+        self.keys = keys[order]
+        self.columns = np.array([c for _, _, c in keyed], dtype=np.int64)[order]
+
+    def of(self, stems: list[str]) -> np.ndarray:
+        """Per adjacent pair of stems, its bigram's column (−1: not in the vocabulary)."""
+        ids = np.fromiter(map(self.ids.get, stems, repeat(-1)), np.int64, len(stems))
+        first, second = ids[:-1], ids[1:]
+        if not len(self.keys) or not len(first):
+            return np.full(len(first), -1, dtype=np.int64)
+        keys = first * self.base + second
+        at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
+        found = (first >= 0) & (second >= 0) & (self.keys[at] == keys)
+        return np.where(found, self.columns[at], -1)
+
+
+class _CharColumns:
+    """The character-n-gram columns of each folded word type, computed once per type and kept in
+    one flat array: a text's columns are then one gather, not an array per word."""
+
+    LIMIT = 100_000   # word types; then start afresh, so that memory stays bounded (~30 MB)
+
+    def __init__(self, char_columns: dict[str, int], ngram: tuple[int, int]):
+        self.char_columns, self.ngram = char_columns, ngram
+        self.clear()
+
+    def clear(self) -> None:
+        self.types: dict[str, int] = {}
+        self.start = np.zeros(4096, dtype=np.int64)    # per type: where its columns begin in flat
+        self.length = np.zeros(4096, dtype=np.int64)
+        self.flat = np.zeros(65536, dtype=np.int64)
+        self.used = 0
+
+    def of(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The words' columns, word after word, and where each word's begin (one more at the end)."""
+        missing = set(words).difference(self.types)
+        if missing and len(self.types) + len(missing) > self.LIMIT:
+            self.clear()
+            missing = set(words)
+        for word in missing:
+            self._add(word)
+        ids = np.fromiter(map(self.types.__getitem__, words), np.int64, len(words))
+        lengths = self.length[ids]
+        pointers = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=pointers[1:])
+        # output position k of word w reads flat[start[w] + k − pointers[w]]
+        source = np.repeat(self.start[ids] - pointers[:-1], lengths) + np.arange(pointers[-1], dtype=np.int64)
+        return self.flat[source], pointers
+
+    def _add(self, word: str) -> None:
+        found = [c for c in map(self.char_columns.get, _char_wb_ngrams(word, self.ngram)) if c is not None]
+        index = len(self.types)
+        if index == len(self.start):
+            self.start = np.concatenate([self.start, np.zeros_like(self.start)])
+            self.length = np.concatenate([self.length, np.zeros_like(self.length)])
+        while self.used + len(found) > len(self.flat):
+            self.flat = np.concatenate([self.flat, np.zeros_like(self.flat)])
+        self.start[index], self.length[index] = self.used, len(found)
+        self.flat[self.used:self.used + len(found)] = found
+        self.used += len(found)
+        self.types[word] = index
+
+
 @dataclass
 class TokenColumns:
     """A text's words as vocabulary columns of one FieldFeatures: per word its stem's column, per
@@ -438,9 +520,9 @@ class TokenColumns:
     char_ptr: np.ndarray
 
 
-def _known(columns: list[int]) -> tuple[np.ndarray, np.ndarray]:
+def _known(columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Columns in the vocabulary (−1: not) and, per item, where its entries start."""
-    array = np.array(columns, dtype=np.int64).reshape(-1)
+    array = np.asarray(columns, dtype=np.int64).reshape(-1)
     known = array >= 0
     return array[known], np.concatenate([[0], np.cumsum(known)]).astype(np.int64)
 
@@ -473,15 +555,12 @@ class Tokens:
         cached = self._columns.get(id(features))
         if cached is not None and cached[0] is features:
             return cached[1]
-        column_of = features._word_columns.get
-        words, word_ptr = _known(list(map(column_of, self.stems, repeat(-1))))
-        pairs, pair_ptr = _known(list(map(column_of, map("{} {}".format, self.stems, self.stems[1:]), repeat(-1))))
-        pair_ptr = np.concatenate([pair_ptr, np.full(len(self.stems) + 1 - len(pair_ptr), pair_ptr[-1])])  # one per word
-        char_lists = list(map(features._char_columns_for(set(self.folded)).__getitem__, self.folded))
-        lengths = np.fromiter((len(c) for c in char_lists), dtype=np.int64, count=len(char_lists))
-        chars = np.concatenate(char_lists) if char_lists else np.zeros(0, dtype=np.int64)
-        found = TokenColumns(words, word_ptr, pairs, pair_ptr, chars,
-                             np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64))
+        n = len(self.stems)
+        words, word_ptr = _known(np.fromiter(map(features._word_columns.get, self.stems, repeat(-1)), np.int64, n))
+        pairs, pair_ptr = _known(features._pairs.of(self.stems))
+        pair_ptr = np.concatenate([pair_ptr, np.full(n + 1 - len(pair_ptr), pair_ptr[-1])])  # one per word
+        chars, char_ptr = features._chars.of(self.folded)
+        found = TokenColumns(words, word_ptr, pairs, pair_ptr, chars, char_ptr)
         self._columns[id(features)] = (features, found)
         return found
 
@@ -496,7 +575,9 @@ class Tokens:
     def cue_hits(self, first: int, last: int) -> list[tuple[Cue, int, int]]:
         """find_cues of the words first..last−1, looking only at the words where a cue can start."""
         if self._cue_positions is None:
-            self._cue_positions = np.flatnonzero([bool(_cues_starting_at(s)) for s in self.stems])
+            starting = set(filter(_cues_starting_at, set(self.stems)))   # per word type, not per word
+            self._cue_positions = np.flatnonzero(np.fromiter(map(starting.__contains__, self.stems), bool,
+                                                             len(self.stems)))
         a, b = np.searchsorted(self._cue_positions, [first, last])
         if a == b:
             return []
