@@ -58,10 +58,11 @@ def sentences(text: str, boundaries: list[tuple[int, int]] | None = None) -> lis
     for p_start, p_end in paragraphs(text):
         if boundaries:   # sorted: start at the first that ends inside or after this paragraph
             pieces = []
-            for s, e in boundaries[bisect_right(boundary_ends, p_start):]:
-                if s >= p_end:
-                    break
+            i = bisect_right(boundary_ends, p_start)
+            while i < len(boundaries) and boundaries[i][0] < p_end:
+                s, e = boundaries[i]
                 pieces.append((max(s, p_start), min(e, p_end)))
+                i += 1
         else:
             pieces, pos = [], p_start
             for m in _SENTENCE_END.finditer(text, p_start, p_end):
