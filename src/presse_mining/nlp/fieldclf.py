@@ -26,6 +26,7 @@ MODEL_FILES = ("model.json", "model.npz")
 DEFAULT_COMBINE = {"aggregate": "max", "article_weight": 0.5, "threshold": 0.5, "relevance_gate": 0.0,
                    "min_integration_words": 0, "title_rule": False, "field_thresholds": {}}
 HEADS = ("paragraph", "article", "relevance")
+EVIDENCE_LIMIT = 3   # sentences shown per field
 
 
 def default_model_dir() -> Path:
@@ -138,15 +139,17 @@ class FieldClassifier:
 
     def _sentence_decisions(self, tokens: Tokens, sentence_spans: list[tuple[int, int]],
                             fields: list[str]) -> tuple[list[list], np.ndarray]:
-        """Each sentence's cue occurrences and the paragraph model's decisions, computed only for
-        the sentences evidence() can rank: those with a cue of an assigned field, or all of them
-        where an assigned field has no cued sentence (then the best-weighed sentence stands in)."""
+        """Each sentence's cue occurrences and the paragraph model's decisions, computed only where
+        evidence() ranks by them: the cued sentences of a field with more than EVIDENCE_LIMIT of
+        them, or every sentence where an assigned field has no cued sentence (then the best-weighed
+        sentence stands in). A field with few cued sentences shows them all, whatever they weigh."""
         first, last = tokens.token_range(sentence_spans) if sentence_spans else ([], [])
         hits = [tokens.cue_hits(a, b) for a, b in zip(first, last)]
         wanted = set(fields)
         cued = [{cue.field for cue, _, _ in found} & wanted for found in hits]
         if set().union(*cued) == wanted:
-            rows = [i for i, found in enumerate(cued) if found]
+            crowded = {f for f in wanted if sum(f in found for found in cued) > EVIDENCE_LIMIT}
+            rows = [i for i, found in enumerate(cued) if found & crowded]
         else:
             rows = list(range(len(sentence_spans)))
         decisions = np.full((len(sentence_spans), len(self.field_ids)), -np.inf)
@@ -155,7 +158,7 @@ class FieldClassifier:
             decisions[rows] = self.paragraph.decisions(X)
         return hits, decisions
 
-    def evidence(self, text: str, field: str, sentence_spans: list[tuple[int, int]], limit: int = 3,
+    def evidence(self, text: str, field: str, sentence_spans: list[tuple[int, int]], limit: int = EVIDENCE_LIMIT,
                  hits: list | None = None, decisions: np.ndarray | None = None) -> list[dict]:
         """The one to three sentences that carry a field.
 
