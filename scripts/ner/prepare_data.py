@@ -92,9 +92,10 @@ def map_tags(tags: list[str], mapping: dict, iob1: bool = False) -> list[str]:
         elif new == MISSING:
             out.append(MISSING)
         else:
-            begin = prefix == "B" or previous != tag.partition("-")[2] or (iob1 and False)
-            if iob1:
+            if iob1:   # IOB1: I- continues the entity before it unless its label differs
                 begin = prefix == "B" or previous != label
+            else:
+                begin = prefix == "B" or previous != tag.partition("-")[2]
             out.append(("B-" if begin else "I-") + new)
         previous = label
     # an I- after O/other label starts an entity (IOB2 repair)
