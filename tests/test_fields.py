@@ -237,3 +237,22 @@ def test_fields_command_counts_by_kreis_and_year(tmp_path):
     assert bad.exit_code != 0 and "not a field id" in bad.output
     missing = CliRunner().invoke(cli, ["fields", "--db", str(tmp_path / "none.db")])
     assert missing.exit_code == 1 and "Error:" in missing.output
+
+
+@pytest.mark.skipif(not (default_model_dir() / "manifest.json").exists(), reason="no trained model")
+def test_evidence_is_the_same_whether_or_not_sentences_are_ranked():
+    # classify() ranks sentences by the model only where that decides the evidence (a field with
+    # more than three cued sentences); evidence() without precomputed decisions ranks them all
+    model = FieldClassifier.load_default()
+    text = ("Integration durch Sport: der Kreissportbund Olpe lädt Geflüchtete ein.\n"
+            "Im Sportverein trainieren Jugendliche aus vielen Ländern mit Geflüchteten zusammen.\n"
+            "Der Stadtsportbund bringt Zugewanderte und Einheimische zusammen.\n"
+            "Jeder Stützpunktverein bietet Schwimmkurse für geflüchtete Frauen an.\n"
+            "Die Sportvereine suchen Übungsleiter mit Migrationsgeschichte.\n"
+            "Die Sprachförderung in der Kita ergänzt das Programm der Integrationsagentur.\n")
+    fields = model.classify(text)
+    crowded = [f for f in fields if len({e["text"] for e in f["evidence"]}) == 3
+               and sum(bool(find_cues(text[s:e], f["label"])) for s, e in sentences(text)) > 3]
+    assert crowded, fields   # the text has a field with more cued sentences than are shown
+    for entry in fields:
+        assert entry["evidence"] == model.evidence(text, entry["label"], sentences(text))
