@@ -231,7 +231,7 @@ def main() -> None:
     parser.add_argument("--indomain-weight", type=int, default=6)
     parser.add_argument("--germeval-weight", type=int, default=12)
     parser.add_argument("--dev-texts", type=int, default=24, help="in-domain texts held out for dev")
-    parser.add_argument("--wikiann-limit", type=int, default=6000, help="0: all sentences")
+    parser.add_argument("--wikiann-limit", type=int, default=2000, help="0: all sentences")
     parser.add_argument("--wikiann-dev", action="store_true", help="add WikiANN dev (10,000 silver sentences)")
     parser.add_argument("--zefys", action="store_true", help="add the historic-newspaper set (noisy OCR)")
     args = parser.parse_args()
