@@ -66,7 +66,7 @@ REPO = Path(__file__).resolve().parents[1]
 DEV_TEXTS = Path("/work/shared/corpus-dev/texts")
 STAGE_OF = {
     "tok2vec": "NER", "ner": "NER", "transformer": "NER",
-    "sentencizer": "sentences", "presse_sentencizer": "sentences", "senter": "sentences", "parser": "sentences",
+    "sentencizer": "sentences", "senter": "sentences", "parser": "sentences",
     "presse_entities": "entity rules",
     "presse_dates": "dates", "presse_roles": "roles/events", "presse_events": "roles/events",
 }

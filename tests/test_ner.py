@@ -50,28 +50,6 @@ def test_lemmatizer_reads_spacy_lookups_data(nlp):
     assert [t.lemma_ for t in doc][:5] == ["der", "Vertreter", "der", "Verein", "treffen"]
 
 
-@pytest.mark.parametrize("text", [
-    "Er sagte: „Nein!“ Dann ging er. Am 17. Mai 2013 kamen 800. Danach",
-    "Wow!!! Toll?! ja. . . Weiter ... und (so.) Ende",
-    "Ohne Satzzeichen am Ende\n\nNeuer Absatz. Zweiter Satz",
-    "!",
-])
-def test_sentence_boundaries_are_those_of_spacys_sentencizer(text):
-    ours = spacy.blank("de")
-    ours.add_pipe("presse_sentencizer")
-    theirs = spacy.blank("de")
-    theirs.add_pipe("sentencizer")
-    assert [s.text for s in ours(text).sents] == [s.text for s in theirs(text).sents]
-
-
-def test_sentencizer_keeps_boundaries_set_before_it():
-    nlp = spacy.blank("de")
-    doc = nlp.make_doc("Es kamen 800 Gäste und alle blieben")
-    doc[3].is_sent_start = True   # as a tokenizer may set one
-    doc = nlp.add_pipe("presse_sentencizer")(doc)
-    assert [s.text for s in doc.sents] == ["Es kamen 800", "Gäste und alle blieben"]
-
-
 @pytest.mark.parametrize("text, token", [
     ("Am 17.01.2013 trafen sich alle.", "17.01.2013"),
     ("Bitte schreiben Sie an info@ki-olpe.de bis Freitag.", "info@ki-olpe.de"),

@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib
 
 _MODULES = {
-    "presse_sentencizer": "presse_mining.nlp.sentencizer",
     "presse_entities": "presse_mining.nlp.entity_rules",
     "presse_dates": "presse_mining.nlp.temporal",
     "presse_roles": "presse_mining.nlp.roles",
