@@ -5,7 +5,7 @@ cannot be mapped with confidence (a traffic route, a job position), its tokens a
 marked *missing* rather than O, so the model is neither rewarded nor punished there.
 GermEval 2014 test is the benchmark and is never read here.
 
-    python scripts/ner/prepare_data.py [--out training/ner] [--indomain-weight 8]
+    python scripts/ner/prepare_data.py [--out training/ner] [--indomain-weight 9]
 
 Writes train.spacy, dev.spacy (held-out in-domain texts) and stats.json.
 """
@@ -228,7 +228,7 @@ def indomain(nlp, annotation_dir: Path):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=ROOT / "training" / "ner")
-    parser.add_argument("--indomain-weight", type=int, default=6)
+    parser.add_argument("--indomain-weight", type=int, default=9)
     parser.add_argument("--germeval-weight", type=int, default=12)
     parser.add_argument("--dev-texts", type=int, default=24, help="in-domain texts held out for dev")
     parser.add_argument("--wikiann-limit", type=int, default=2000, help="0: all sentences")
