@@ -20,7 +20,6 @@ from spacy.attrs import ORTH
 from spacy.tokens import Doc, Span
 
 _TEXT = "presse_text"
-_WORDS = "presse_words"
 
 
 def text(doc: Doc) -> str:
@@ -34,15 +33,6 @@ def text(doc: Doc) -> str:
 def set_text(doc: Doc, value: str) -> None:
     """Record the text a Doc was made from (make_doc keeps it verbatim): saves the join."""
     doc.user_data[_TEXT] = value
-
-
-def _distinct(doc: Doc) -> tuple[list[int], np.ndarray]:
-    """(the distinct word ids of a Doc, for each token the index of its id); computed once per Doc."""
-    cached = doc.user_data.get(_WORDS)
-    if cached is None or cached[0] != len(doc):  # a retokenized Doc is read anew
-        unique, inverse = np.unique(doc.to_array(ORTH), return_inverse=True)
-        cached = doc.user_data[_WORDS] = (len(doc), unique.tolist(), inverse)
-    return cached[1], cached[2]
 
 
 # Every test ever asked gets a bit. A word id's answers to all tests are computed together and
@@ -70,7 +60,8 @@ def _token_masks(doc: Doc) -> np.ndarray:
     cached = doc.user_data.get(_TOKEN_MASKS)
     if cached is not None and cached[0] == len(doc) and cached[1] == len(_TESTS):
         return cached[2]
-    orths, word_of_token = _distinct(doc)
+    unique, word_of_token = np.unique(doc.to_array(ORTH), return_inverse=True)
+    orths = unique.tolist()
     if len(_MASKS) > _MAX_MASKS:
         _MASKS.clear()
     masks = list(map(_MASKS.get, orths))

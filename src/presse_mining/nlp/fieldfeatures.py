@@ -285,7 +285,7 @@ def title_fields_in(tokens: "Tokens") -> tuple[str, ...]:
     sentence splitter cuts only at white space, so a sentence's words are whole text words)."""
     text = tokens.text
     found: set[str] = set()
-    structure = set(filter(_is_structure_word, set(tokens.stems)))
+    structure = set(filter(_is_structure_word, tokens.stem_types()))
     if not structure:   # most texts: nothing to scan
         return ()
     where = np.fromiter(map(structure.__contains__, tokens.stems), bool, len(tokens.stems))
@@ -540,6 +540,13 @@ class Tokens:
     integration: list[bool]
     _columns: dict = dataclass_field(default_factory=dict)   # per FieldFeatures: its TokenColumns
     _cue_positions: np.ndarray | None = None                 # the words where a cue can start
+    _stem_types: set[str] | None = None                      # the distinct stems
+
+    def stem_types(self) -> set[str]:
+        """The distinct stems (word-type tests ask each once, not once per word)."""
+        if self._stem_types is None:
+            self._stem_types = set(self.stems)
+        return self._stem_types
 
     @classmethod
     def of(cls, text: str) -> "Tokens":
@@ -576,7 +583,7 @@ class Tokens:
     def cue_hits(self, first: int, last: int) -> list[tuple[Cue, int, int]]:
         """find_cues of the words first..last−1, looking only at the words where a cue can start."""
         if self._cue_positions is None:
-            starting = set(filter(_cues_starting_at, set(self.stems)))   # per word type, not per word
+            starting = set(filter(_cues_starting_at, self.stem_types()))
             self._cue_positions = np.flatnonzero(np.fromiter(map(starting.__contains__, self.stems), bool,
                                                              len(self.stems)))
         a, b = np.searchsorted(self._cue_positions, [first, last])
