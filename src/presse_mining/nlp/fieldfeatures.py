@@ -9,6 +9,7 @@ inference; the fitted vocabularies travel as plain lists and arrays.
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_left, bisect_right
 from itertools import repeat
 from dataclasses import dataclass, field as dataclass_field
@@ -285,10 +286,9 @@ def title_fields_in(tokens: "Tokens") -> tuple[str, ...]:
     sentence splitter cuts only at white space, so a sentence's words are whole text words)."""
     text = tokens.text
     found: set[str] = set()
-    structure = set(filter(_is_structure_word, tokens.stem_types()))
-    if not structure:   # most texts: nothing to scan
+    where = tokens.structure_words()
+    if not where.any():   # most texts: nothing to scan
         return ()
-    where = np.fromiter(map(structure.__contains__, tokens.stems), bool, len(tokens.stems))
     starts, ends = tokens.starts[where].tolist(), tokens.ends[where].tolist()   # the structure words
 
     def has_structure_word(start: int, end: int) -> bool:   # one lying wholly inside start..end
@@ -366,8 +366,7 @@ class FieldFeatures:
         self._char_columns = {term: i for i, term in enumerate(char_vocabulary)}
         self._word_idf = np.asarray(word_idf, dtype=np.float64)
         self._char_idf = np.asarray(char_idf, dtype=np.float64)
-        self._pairs = _PairColumns(self._word_columns)
-        self._chars = _CharColumns(self._char_columns, self.settings.char_ngram)
+        self._types = _TypeColumns(self)
         self._field_column = {f: i for i, f in enumerate(self.field_ids)}
 
     def transform(self, texts: list[str]) -> sp.csr_matrix:
@@ -401,7 +400,8 @@ class FieldFeatures:
                 j = self._field_column.get(c.field)
                 if j is not None:
                     small[i, j] += 1
-        small[:, n_fields] = [sum(tokens.integration[a:b]) for a, b in zip(first, last)]
+        integration = np.concatenate([[0], np.cumsum(tokens.integration)])
+        small[:, n_fields] = integration[last] - integration[first]
         small[:, :n_fields + 1] = np.log1p(small[:, :n_fields + 1]) * self.settings.cue_weight
         if self.settings.title_weight:   # switched off by default: skip the title scan
             small[:, n_fields + 1:] = np.vstack([title_counts(tokens.text[s:e], self.field_ids)
@@ -432,80 +432,136 @@ class FieldFeatures:
 
 
 # -- the fast path: one tokenisation per text ------------------------------------------------
-class _PairColumns:
-    """Columns of the vocabulary's stem bigrams, keyed by integers: a text's word pairs are looked
-    up with one searchsorted instead of a string per pair."""
-
-    def __init__(self, word_columns: dict[str, int]):
-        ids: dict[str, int] = {}
-        keyed = []
-        for term, column in word_columns.items():
-            if " " in term:   # "stem stem": stems never hold a space
-                first, second = term.split(" ")
-                keyed.append((ids.setdefault(first, len(ids)), ids.setdefault(second, len(ids)), column))
-        self.ids, self.base = ids, max(len(ids), 1)
-        keys = np.array([a * self.base + b for a, b, _ in keyed], dtype=np.int64)
-        order = np.argsort(keys)
-        self.keys = keys[order]
-        self.columns = np.array([c for _, _, c in keyed], dtype=np.int64)[order]
-
-    def of(self, stems: list[str]) -> np.ndarray:
-        """Per adjacent pair of stems, its bigram's column (−1: not in the vocabulary)."""
-        ids = np.fromiter(map(self.ids.get, stems, repeat(-1)), np.int64, len(stems))
-        first, second = ids[:-1], ids[1:]
-        if not len(self.keys) or not len(first):
-            return np.full(len(first), -1, dtype=np.int64)
-        keys = first * self.base + second
-        at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
-        found = (first >= 0) & (second >= 0) & (self.keys[at] == keys)
-        return np.where(found, self.columns[at], -1)
+# Press texts repeat their words: what the features need of a word (its stem, folded form, flags,
+# vocabulary columns) is worked out once per distinct word and kept in arrays indexed by a type
+# number, so a text's words become one dictionary lookup each and the rest are numpy gathers.
+_INTEGRATION, _CUE_START, _STRUCTURE = 1, 2, 4   # bits of _WordTypes.flags
 
 
-class _CharColumns:
-    """The character-n-gram columns of each folded word type, computed once per type and kept in
-    one flat array: a text's columns are then one gather, not an array per word."""
+class _WordTypes:
+    """The distinct \\w+ words seen so far, numbered, with each one's stem, folded form and flags.
+    Past LIMIT types it starts afresh (memory stays bounded); `generation` tells the per-vocabulary
+    tables built on the old numbers to start afresh too."""
 
-    LIMIT = 100_000   # word types; then start afresh, so that memory stays bounded (~30 MB)
+    LIMIT = 100_000
 
-    def __init__(self, char_columns: dict[str, int], ngram: tuple[int, int]):
-        self.char_columns, self.ngram = char_columns, ngram
+    def __init__(self):
+        self.generation = 0
+        self.lock = threading.Lock()   # Dask workers may run threads
         self.clear()
 
     def clear(self) -> None:
-        self.types: dict[str, int] = {}
-        self.start = np.zeros(4096, dtype=np.int64)    # per type: where its columns begin in flat
-        self.length = np.zeros(4096, dtype=np.int64)
+        self.generation += 1
+        self.index: dict[str, int] = {}
+        self.stems: list[str] = []
+        self.folded: list[str] = []
+        self.flags = np.zeros(4096, dtype=np.uint8)
+
+    def ids(self, words: list[str]) -> np.ndarray:
+        ids = np.fromiter(map(self.index.get, words, repeat(-1)), np.int64, len(words))
+        missing = np.flatnonzero(ids < 0)
+        if len(missing):
+            with self.lock:
+                new = {words[i] for i in missing}.difference(self.index)
+                if len(self.index) + len(new) > self.LIMIT:
+                    self.clear()
+                    new = set(words)
+                for word in sorted(new):   # sorted: the same numbers whatever the set order
+                    self._add(word)
+                ids = np.fromiter(map(self.index.__getitem__, words), np.int64, len(words))
+        return ids
+
+    def _add(self, word: str) -> None:
+        index = len(self.stems)
+        if index == len(self.flags):
+            self.flags = np.concatenate([self.flags, np.zeros_like(self.flags)])
+        word_stem = stem(word)
+        self.stems.append(word_stem)
+        self.folded.append(fold(word))
+        self.flags[index] = (_INTEGRATION * _is_integration_word(word_stem) + _CUE_START * bool(_cues_starting_at(word_stem))
+                             + _STRUCTURE * _is_structure_word(word_stem))
+        self.index[word] = index
+
+
+WORD_TYPES = _WordTypes()
+
+
+class _TypeColumns:
+    """One FieldFeatures' vocabulary columns of every word type: its stem's column, its stem's
+    number among the bigram vocabulary's stems, and its character n-grams' columns (kept in one
+    flat array, so a text's n-gram columns are one gather)."""
+
+    def __init__(self, features: "FieldFeatures"):
+        self.features = features
+        pair_stems: dict[str, int] = {}
+        keyed = []
+        for term, column in features._word_columns.items():
+            if " " in term:   # "stem stem": stems never hold a space
+                first, second = term.split(" ")
+                keyed.append((pair_stems.setdefault(first, len(pair_stems)),
+                              pair_stems.setdefault(second, len(pair_stems)), column))
+        self.pair_stems, self.base = pair_stems, max(len(pair_stems), 1)
+        keys = np.array([a * self.base + b for a, b, _ in keyed], dtype=np.int64)
+        order = np.argsort(keys)
+        self.pair_keys = keys[order]
+        self.pair_columns = np.array([c for _, _, c in keyed], dtype=np.int64)[order]
+        self.generation = None
+        self.lock = threading.Lock()
+
+    def _clear(self) -> None:
+        self.generation = WORD_TYPES.generation
+        self.size = 0
+        self.word = np.zeros(4096, dtype=np.int64)        # per type: its stem's column, −1: none
+        self.pair_stem = np.zeros(4096, dtype=np.int64)   # per type: its stem's number in pair_stems, −1: none
+        self.char_start = np.zeros(4096, dtype=np.int64)  # per type: where its n-gram columns begin in flat
+        self.char_length = np.zeros(4096, dtype=np.int64)
         self.flat = np.zeros(65536, dtype=np.int64)
         self.used = 0
 
-    def of(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """The words' columns, word after word, and where each word's begin (one more at the end)."""
-        missing = set(words).difference(self.types)
-        if missing and len(self.types) + len(missing) > self.LIMIT:
-            self.clear()
-            missing = set(words)
-        for word in missing:
-            self._add(word)
-        ids = np.fromiter(map(self.types.__getitem__, words), np.int64, len(words))
-        lengths = self.length[ids]
-        pointers = np.zeros(len(ids) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=pointers[1:])
-        # output position k of word w reads flat[start[w] + k − pointers[w]]
-        source = np.repeat(self.start[ids] - pointers[:-1], lengths) + np.arange(pointers[-1], dtype=np.int64)
-        return self.flat[source], pointers
+    def update(self) -> None:
+        """Cover every word type numbered so far."""
+        if self.generation == WORD_TYPES.generation and self.size == len(WORD_TYPES.stems):
+            return
+        with self.lock:
+            if self.generation != WORD_TYPES.generation:
+                self._clear()
+            word_columns, char_columns = self.features._word_columns, self.features._char_columns
+            ngram = self.features.settings.char_ngram
+            stems_, folded = WORD_TYPES.stems, WORD_TYPES.folded
+            for index in range(self.size, len(stems_)):
+                if index == len(self.word):
+                    for name in ("word", "pair_stem", "char_start", "char_length"):
+                        array = getattr(self, name)
+                        setattr(self, name, np.concatenate([array, np.zeros_like(array)]))
+                found = [c for c in map(char_columns.get, _char_wb_ngrams(folded[index], ngram)) if c is not None]
+                while self.used + len(found) > len(self.flat):
+                    self.flat = np.concatenate([self.flat, np.zeros_like(self.flat)])
+                self.word[index] = word_columns.get(stems_[index], -1)
+                self.pair_stem[index] = self.pair_stems.get(stems_[index], -1)
+                self.char_start[index], self.char_length[index] = self.used, len(found)
+                self.flat[self.used:self.used + len(found)] = found
+                self.used += len(found)
+            self.size = len(stems_)
 
-    def _add(self, word: str) -> None:
-        found = [c for c in map(self.char_columns.get, _char_wb_ngrams(word, self.ngram)) if c is not None]
-        index = len(self.types)
-        if index == len(self.start):
-            self.start = np.concatenate([self.start, np.zeros_like(self.start)])
-            self.length = np.concatenate([self.length, np.zeros_like(self.length)])
-        while self.used + len(found) > len(self.flat):
-            self.flat = np.concatenate([self.flat, np.zeros_like(self.flat)])
-        self.start[index], self.length[index] = self.used, len(found)
-        self.flat[self.used:self.used + len(found)] = found
-        self.used += len(found)
-        self.types[word] = index
+    def of(self, ids: np.ndarray) -> "TokenColumns":
+        self.update()
+        words, word_ptr = _known(self.word[ids])
+        first, second = self.pair_stem[ids[:-1]], self.pair_stem[ids[1:]]
+        if len(self.pair_keys) and len(first):   # per adjacent pair of words, its bigram's column
+            keys = first * self.base + second
+            at = np.minimum(np.searchsorted(self.pair_keys, keys), len(self.pair_keys) - 1)
+            found = (first >= 0) & (second >= 0) & (self.pair_keys[at] == keys)
+            pair_columns = np.where(found, self.pair_columns[at], -1)
+        else:
+            pair_columns = np.full(len(first), -1, dtype=np.int64)
+        pairs, pair_ptr = _known(pair_columns)
+        pair_ptr = np.concatenate([pair_ptr, np.full(len(ids) + 1 - len(pair_ptr), pair_ptr[-1])])  # one per word
+        lengths = self.char_length[ids]
+        char_ptr = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=char_ptr[1:])
+        # output position k of word w reads flat[start[w] + k − char_ptr[w]]
+        source = np.repeat(self.char_start[ids] - char_ptr[:-1], lengths) + np.arange(char_ptr[-1], dtype=np.int64)
+        return TokenColumns(words, word_ptr, pairs, pair_ptr, self.flat[source], char_ptr)
 
 
 @dataclass
@@ -530,23 +586,17 @@ def _known(columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass
 class Tokens:
-    """The \\w+ words of a text with their offsets, stems, folded forms and integration-word flags."""
+    """The \\w+ words of a text with their offsets and word-type numbers (_WordTypes)."""
 
     text: str
     starts: np.ndarray
     ends: np.ndarray
-    stems: list[str]
-    folded: list[str]
-    integration: list[bool]
+    words: list[str]
+    _ids: np.ndarray
+    _generation: int
     _columns: dict = dataclass_field(default_factory=dict)   # per FieldFeatures: its TokenColumns
+    _stems: list[str] | None = None
     _cue_positions: np.ndarray | None = None                 # the words where a cue can start
-    _stem_types: set[str] | None = None                      # the distinct stems
-
-    def stem_types(self) -> set[str]:
-        """The distinct stems (word-type tests ask each once, not once per word)."""
-        if self._stem_types is None:
-            self._stem_types = set(self.stems)
-        return self._stem_types
 
     @classmethod
     def of(cls, text: str) -> "Tokens":
@@ -555,20 +605,43 @@ class Tokens:
         words = pieces[1::2]
         ends = np.cumsum(np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)))[1::2].copy()
         starts = ends - np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-        info = list(map(_word_info, words))
-        token_stems, folded, integration = (list(column) for column in zip(*info)) if info else ([], [], [])
-        return cls(text, starts, ends, token_stems, folded, integration)
+        return cls(text, starts, ends, words, WORD_TYPES.ids(words), WORD_TYPES.generation)
+
+    def ids(self) -> np.ndarray:
+        """The words' type numbers (numbered afresh if the types started afresh since)."""
+        if self._generation != WORD_TYPES.generation:
+            self._ids, self._generation = WORD_TYPES.ids(self.words), WORD_TYPES.generation
+            self._columns.clear()
+        return self._ids
+
+    def _flags(self, bit: int) -> np.ndarray:
+        return (WORD_TYPES.flags[self.ids()] & bit).astype(bool)
+
+    @property
+    def stems(self) -> list[str]:
+        if self._stems is None:
+            type_stems = WORD_TYPES.stems
+            self._stems = [type_stems[i] for i in self.ids().tolist()]
+        return self._stems
+
+    @property
+    def folded(self) -> list[str]:
+        return [WORD_TYPES.folded[i] for i in self.ids().tolist()]
+
+    @property
+    def integration(self) -> np.ndarray:
+        return self._flags(_INTEGRATION)
+
+    def structure_words(self) -> np.ndarray:
+        """Per word: is it a structure word (STRUCTURE_WORDS)?"""
+        return self._flags(_STRUCTURE)
 
     def columns(self, features: "FieldFeatures") -> TokenColumns:
+        ids = self.ids()
         cached = self._columns.get(id(features))
         if cached is not None and cached[0] is features:
             return cached[1]
-        n = len(self.stems)
-        words, word_ptr = _known(np.fromiter(map(features._word_columns.get, self.stems, repeat(-1)), np.int64, n))
-        pairs, pair_ptr = _known(features._pairs.of(self.stems))
-        pair_ptr = np.concatenate([pair_ptr, np.full(n + 1 - len(pair_ptr), pair_ptr[-1])])  # one per word
-        chars, char_ptr = features._chars.of(self.folded)
-        found = TokenColumns(words, word_ptr, pairs, pair_ptr, chars, char_ptr)
+        found = features._types.of(ids)
         self._columns[id(features)] = (features, found)
         return found
 
@@ -583,22 +656,14 @@ class Tokens:
     def cue_hits(self, first: int, last: int) -> list[tuple[Cue, int, int]]:
         """find_cues of the words first..last−1, looking only at the words where a cue can start."""
         if self._cue_positions is None:
-            starting = set(filter(_cues_starting_at, self.stem_types()))
-            self._cue_positions = np.flatnonzero(np.fromiter(map(starting.__contains__, self.stems), bool,
-                                                             len(self.stems)))
+            self._cue_positions = np.flatnonzero(self._flags(_CUE_START))
         a, b = np.searchsorted(self._cue_positions, [first, last])
         if a == b:
             return []
         return _cue_hits(self.stems, self.starts, self.ends, self._cue_positions[a:b].tolist(), last)
 
     def integration_words(self) -> int:
-        return sum(self.integration)
-
-
-@lru_cache(maxsize=100_000)
-def _word_info(word: str) -> tuple[str, str, bool]:
-    token_stem = stem(word)
-    return token_stem, fold(word), _is_integration_word(token_stem)
+        return int(np.count_nonzero(self.integration))
 
 
 def _char_wb_ngrams(word: str, ngram: tuple[int, int]) -> list[str]:
