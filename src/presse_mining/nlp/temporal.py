@@ -145,7 +145,13 @@ _PAST_CUES = re.compile(
     r"vergangenen|letzten|vorigen|bereits|begrüßte|eröffnete|informierte|erklärte|sagte)\b",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"\n\s*\n|\n(?=\s*[A-ZÄÖÜ0-9„\"])|(?<![\d\s])(?<!\b[A-Za-z])[.!?][\"“”]?\s+(?=[A-ZÄÖÜ„\"])")
+# A blank line, a line break before a capital or digit, or . ! ? after neither a digit, white space
+# nor a single letter. It begins with the break or mark itself (then the lookbehinds), so that re
+# skips ahead to the candidates instead of trying every position.
+_SENTENCE_END = re.compile(
+    r"[\n.!?](?:(?<=\n)\s*\n|(?<=\n)(?=\s*[A-ZÄÖÜ0-9„\"])"
+    r"|(?<=[.!?])(?<![\d\s].)(?<!\b[A-Za-z].)[\"“”]?\s+(?=[A-ZÄÖÜ„\"]))"
+)
 _ENUM_SEP = re.compile(r"^\s*(?:,\s*(?:und|sowie|oder)?|und|sowie|oder|;|/)\s*(?:(?:am|vom|den|dem)\s+)?$")
 
 
@@ -182,12 +188,100 @@ def _folded(text: str) -> str:
     return text.casefold().replace("ı", "i").replace("\u0307", "")
 
 
-def _scan(pattern: re.Pattern, text: str, folded: str):
-    """pattern.finditer(text), or nothing where the text lacks what the pattern needs."""
-    needs = _NEEDS.get(pattern)
-    if needs is not None and not needs(text, folded):
-        return ()
-    return pattern.finditer(text)
+# Where a pattern's matches can begin: at an anchor (a run of digits, a month or weekday name) or
+# at most this many words before one (a lead-in: "Anfang 2013", "Mittwoch, den 11. Mai", "im
+# März"). Such a pattern is tried only there: a text holds few anchors, and a scan of the whole
+# text tries every position (the leading lookbehind keeps re from skipping ahead to a possible
+# first character). The matches are finditer's.
+_ANCHORED = {
+    TIME_RE: ("digits", 0), DAY_LIST_RE: ("digits", 0), YEAR_RE: ("digits", 1), NUM_MONTH_YEAR_RE: ("digits", 1),
+    YEAR_RANGE_RE: ("digits", 1), DAY_ONLY_RANGE_RE: ("digits", 1), DAY_RE: ("digits", 2),
+    MONTH_YEAR_RE: ("months", 1), MONTH_RANGE_RE: ("months", 1), MONTH_RE: ("months", 1),
+    WEEKDAY_RE: ("weekdays", 1), WEEKDAY_SET_RE: ("weekdays", 1),
+}
+_ANCHOR_WORDS = {"months": _FULL_MONTHS, "weekdays": list(WEEKDAYS)}
+_DIGIT_RUN = re.compile(r"\d+")
+# Letters that re.IGNORECASE matches to a letter of the anchor words but str.lower() does not
+# turn into it (or turns into two letters): in a text with one, the anchor words are scanned for.
+_CASE_SPECIAL = ("ı", "ſ", "İ")
+
+
+class _Scanner:
+    """The matches of each pattern in one text (finditer's, found faster where the pattern allows)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.folded = _folded(text)
+        self._starts: dict[tuple[str, int], list[int] | None] = {}
+        self._lowered: str | None = None
+
+    def __call__(self, pattern: re.Pattern):
+        needs = _NEEDS.get(pattern)
+        if needs is not None and not needs(self.text, self.folded):
+            return ()
+        starts = self.starts(*_ANCHORED[pattern]) if pattern in _ANCHORED else None
+        if starts is None:
+            return pattern.finditer(self.text)
+        return self._matches_at(pattern, starts)
+
+    def starts(self, anchor: str, lead: int) -> list[int] | None:
+        """Sorted places where a match may begin: the anchors and the starts of the `lead` words
+        before each (a word followed by an optional comma and white space); None: scan it all."""
+        key = (anchor, lead)
+        if key not in self._starts:
+            anchors = self._anchors(anchor)
+            if anchors is None:
+                self._starts[key] = None
+            else:
+                found, edge = set(anchors), anchors
+                for _ in range(lead):
+                    edge = [w for w in (_word_before(self.text, a) for a in edge) if w is not None]
+                    found.update(edge)
+                self._starts[key] = sorted(found)
+        return self._starts[key]
+
+    def _anchors(self, anchor: str) -> list[int] | None:
+        if anchor == "digits":
+            return [m.start() for m in _DIGIT_RUN.finditer(self.text)]
+        if self._lowered is None:
+            self._lowered = self.text.lower()
+        lowered = self._lowered
+        if len(lowered) != len(self.text) or any(c in self.text for c in _CASE_SPECIAL):
+            return None
+        found = []
+        for word in _ANCHOR_WORDS[anchor]:
+            at = lowered.find(word)
+            while at >= 0:
+                found.append(at)
+                at = lowered.find(word, at + 1)
+        return found
+
+    def _matches_at(self, pattern: re.Pattern, starts: list[int]):
+        end = 0
+        for start in starts:
+            if start >= end:   # finditer goes on after the end of a match
+                match = pattern.match(self.text, start)
+                if match:
+                    yield match
+                    end = match.end()
+
+
+def _word_before(text: str, position: int) -> int | None:
+    """Start of the \\w word that ends, with an optional comma, in the white space before `position`."""
+    end = position
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    if end == position:
+        return None
+    if end > 0 and text[end - 1] == ",":
+        end -= 1
+    start = end
+    while start > 0 and _WORD_CHAR.match(text, start - 1):
+        start -= 1
+    return start if start < end else None
+
+
+_WORD_CHAR = re.compile(r"\w")
 
 
 @dataclass
@@ -282,7 +376,7 @@ def _day_hit(match: re.Match, start: int | None = None) -> _Hit | None:
 def _candidates(text: str) -> tuple[list[_Hit], list[_Hit]]:
     """All date expressions, longest first where they overlap."""
     hits: list[_Hit] = []
-    folded = _folded(text)
+    scan = _Scanner(text)
 
     def add(hit: _Hit | None) -> None:
         if hit and not _overlaps(hits, hit.start, hit.end):
@@ -290,7 +384,7 @@ def _candidates(text: str) -> tuple[list[_Hit], list[_Hit]]:
 
     # Times first: "14.30 Uhr" must not become a day, "14 bis 17 Uhr" not a range of days.
     times: list[_Hit] = []
-    for match in _scan(TIME_RE, text, folded):
+    for match in scan(TIME_RE):
         g = match.groupdict()
         h1, m1 = (g["h1"], g["m1"]) if g["h1"] is not None else (g["h3"], g["m3"])
         h2, m2 = (g["h2"], g["m2"]) if g["h1"] is not None else (g["h4"], g["m4"])
@@ -303,7 +397,7 @@ def _candidates(text: str) -> tuple[list[_Hit], list[_Hit]]:
         return not _overlaps(times, start, end)
 
     # Ranges of days: "vom 3. bis 5. Mai 2013", "vom 26. September bis 4. Oktober 2009"
-    for match in _scan(DAY_ONLY_RANGE_RE, text, folded):
+    for match in scan(DAY_ONLY_RANGE_RE):
         second = DAY_RE.match(text, match.end())
         if not second or not free(match.start(), second.end()):
             continue
@@ -311,12 +405,12 @@ def _candidates(text: str) -> tuple[list[_Hit], list[_Hit]]:
         if end_hit and _valid(end_hit.year, end_hit.month, int(match["first"])):
             add(_Hit(match.start(), second.end(), "range", end_hit.month, int(match["first"]), end_hit.year,
                      end_parts=(end_hit.year, end_hit.month, end_hit.day)))
-    for match in _scan(MONTH_RANGE_RE, text, folded):
+    for match in scan(MONTH_RANGE_RE):
         month, month2 = _month_of(match["month"]), _month_of(match["month2"])
         year = int(match["year"]) if match["year"] else None
         start_year = year - 1 if year and month2 < month else year
         add(_Hit(match.start(), match.end(), "range", month, None, start_year, end_parts=(year, month2, None)))
-    for match in _scan(DAY_LIST_RE, text, folded):
+    for match in scan(DAY_LIST_RE):
         # walk the list to its first full day: "3., 4. und 5. Mai 2013"
         position, days = match.start(), []
         while (item := DAY_LIST_RE.match(text, position)) is not None:
@@ -329,7 +423,7 @@ def _candidates(text: str) -> tuple[list[_Hit], list[_Hit]]:
         for start, end, day in days:
             if _valid(last.year, last.month, day):
                 add(_Hit(start, end, "date", last.month, day, last.year))
-    for match in _scan(DAY_RE, text, folded):
+    for match in scan(DAY_RE):
         first = _day_hit(match)
         if not first or not free(match.start(), match.end()):
             continue
@@ -355,21 +449,21 @@ def _candidates(text: str) -> tuple[list[_Hit], list[_Hit]]:
             if not _YEARLESS_NUM_BEFORE.search(text[max(0, match.start() - 30):match.start()]):
                 continue
         add(first)
-    for match in _scan(QUARTER_RE, text, folded):
+    for match in scan(QUARTER_RE):
         number = ORDINALS[match["ord"].lower()]
         unit = "Q" if match["unit"].lower().startswith("quartal") else "H"
         if unit == "H" and number > 2:
             continue
         add(_Hit(match.start(), match.end(), "date", year=int(match["year"]), extra={"part": f"{unit}{number}"}))
-    for match in _scan(MONTH_YEAR_RE, text, folded):
+    for match in scan(MONTH_YEAR_RE):
         if free(match.start(), match.end()):
             add(_Hit(match.start(), match.end(), "date", _month_of(match["month"]), None, int(match["year"]),
                      extra=_mod_of(match["mod"])))
-    for match in _scan(NUM_MONTH_YEAR_RE, text, folded):
+    for match in scan(NUM_MONTH_YEAR_RE):
         if free(match.start(), match.end()) and not _NOT_YEAR_BEFORE.search(text[max(0, match.start() - 20):match.start()]):
             add(_Hit(match.start(), match.end(), "date", int(match["month"]), None, int(match["year"]),
                      extra=_mod_of(match["mod"])))
-    for match in _scan(SEASON_RE, text, folded):
+    for match in scan(SEASON_RE):
         season = SEASONS[re.sub(r"(?:es|s)$", "", match["season"].lower())]
         year = int(match["year"]) if match["year"] else None
         cue = re.search(r"\b(im|zum|bis|seit|ab|diesen|diesem|kommenden|nächsten|letzten|vergangenen|vorigen)\s+$",
@@ -381,14 +475,14 @@ def _candidates(text: str) -> tuple[list[_Hit], list[_Hit]]:
         if direction:
             extra["direction"] = direction
         add(_Hit(match.start(), match.end(), "date", year=year, extra=extra))
-    for match in _scan(MONTH_RE, text, folded):
+    for match in scan(MONTH_RE):
         start = match.start() if match["mod"] else match.start("month")
         extra = _mod_of(match["mod"])
         direction = _direction(match["mod"] or match.group(0).split()[0])
         if direction:
             extra["direction"] = direction
         add(_Hit(start, match.end(), "date", _month_of(match["month"]), extra=extra))
-    for match in _scan(YEAR_RANGE_RE, text, folded):
+    for match in scan(YEAR_RANGE_RE):
         year = int(match["year"])
         if match["short"]:
             # "Schuljahr 2016/17", "Saison 2016/2017": only consecutive years, else "0346/2016"-like numbers
@@ -399,7 +493,7 @@ def _candidates(text: str) -> tuple[list[_Hit], list[_Hit]]:
             year2 = int(match["year2"])
         if year < year2 <= year + 30 and free(match.start(), match.end()):
             add(_Hit(match.start(), match.end(), "range", year=year, end_parts=(year2, None, None)))
-    for match in _scan(YEAR_RE, text, folded):
+    for match in scan(YEAR_RE):
         year = int(match["year"])
         if not (1900 <= year <= 2100) or not free(match.start(), match.end()):
             continue
@@ -408,15 +502,15 @@ def _candidates(text: str) -> tuple[list[_Hit], list[_Hit]]:
         if _NOT_YEAR_AFTER.match(text[match.end():match.end() + 20]):
             continue
         add(_Hit(match.start(), match.end(), "date", year=year, extra=_mod_of(match["mod"])))
-    for match in _scan(WEEKDAY_SET_RE, text, folded):
+    for match in scan(WEEKDAY_SET_RE):
         weekday = WEEKDAYS[(match["wd"] or match["wds"]).lower()]
         add(_Hit(match.start(), match.end(), "set", weekday=weekday))
-    for match in _scan(WEEKDAY_RE, text, folded):
+    for match in scan(WEEKDAY_RE):
         if not match["wd"][0].isupper():
             continue
         rel = (match["rel"] or "").lower()
         add(_Hit(match.start(), match.end(), "weekday", weekday=WEEKDAYS[match["wd"].lower()], extra={"rel": rel}))
-    for match in _scan(RELATIVE_RE, text, folded):
+    for match in scan(RELATIVE_RE):
         add(_Hit(match.start(), match.end(), "relative", extra={"offset": RELATIVE_DAYS[match["rel"].lower()]}))
     hits.sort(key=lambda h: h.start)
     hits = _merge_weekdays(text, hits)
