@@ -603,8 +603,8 @@ class Tokens:
         # offsets from the pieces' lengths: one C-level split instead of a Match object per word
         pieces = _WORD_SPLIT.split(text)
         words = pieces[1::2]
-        ends = np.cumsum(np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)))[1::2].copy()
-        starts = ends - np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+        bounds = np.cumsum(np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)))   # where each piece ends
+        starts, ends = bounds[0:-1:2].copy(), bounds[1::2].copy()   # a word starts where the piece before it ends
         return cls(text, starts, ends, words, WORD_TYPES.ids(words), WORD_TYPES.generation)
 
     def ids(self) -> np.ndarray:
