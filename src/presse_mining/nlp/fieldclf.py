@@ -102,16 +102,19 @@ class FieldClassifier:
         spans = paragraphs(text)
         whole = self._uses_whole_text()
         rows = spans + ([(0, len(text))] if whole else [])
-        if not rows:
+        integration = tokens.integration_words()
+        if not rows or integration < self.combine.get("min_integration_words", 0):   # combine_scores' gate
             return np.zeros(len(self.field_ids))
-        probabilities = self._probabilities(self.features.transform_spans(tokens, rows)[0])
+        X = self.features.transform_spans(tokens, rows)[0]
         n = len(spans)
         if whole:
-            whole_text, relevance = probabilities["article"][n], float(probabilities["relevance"][n, 0])
-        else:   # the chosen combination uses neither head
-            whole_text, relevance = np.zeros(len(self.field_ids)), 1.0
-        return combine_scores(whole_text, probabilities["paragraph"][:n], relevance, self.combine,
-                              tokens.integration_words(), title_counts(tokens, self.field_ids))
+            probabilities = self._probabilities(X)
+            paragraph, whole_text = probabilities["paragraph"][:n], probabilities["article"][n]
+            relevance = float(probabilities["relevance"][n, 0])
+        else:   # the chosen combination uses neither the whole-text nor the relevance head
+            paragraph, whole_text, relevance = self.paragraph.probabilities(X), np.zeros(len(self.field_ids)), 1.0
+        return combine_scores(whole_text, paragraph, relevance, self.combine, integration,
+                              title_counts(tokens, self.field_ids))
 
     def thresholds(self) -> np.ndarray:
         return self._thresholds
