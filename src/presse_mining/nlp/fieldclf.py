@@ -147,7 +147,7 @@ class FieldClassifier:
         them, or every sentence where an assigned field has no cued sentence (then the best-weighed
         sentence stands in). A field with few cued sentences shows them all, whatever they weigh."""
         first, last = tokens.token_range(sentence_spans) if sentence_spans else ([], [])
-        hits = [tokens.cue_hits(a, b) for a, b in zip(first, last)]
+        hits = tokens.cue_hits_of(first, last)
         wanted = set(fields)
         cued = [{cue.field for cue, _, _ in found} & wanted for found in hits]
         if set().union(*cued) == wanted:

@@ -393,7 +393,7 @@ class FieldFeatures:
         chars = _tfidf_entries([columns.chars[columns.char_ptr[a]:columns.char_ptr[b]] for a, b in zip(first, last)],
                                self._char_idf)
         if hits is None:
-            hits = [tokens.cue_hits(a, b) for a, b in zip(first, last)]
+            hits = tokens.cue_hits_of(first, last)
         small = np.zeros((n_spans, 2 * n_fields + 1))
         for i, span_hits in enumerate(hits):
             for c, _, _ in span_hits:
@@ -653,14 +653,16 @@ class Tokens:
         last = np.searchsorted(self.ends, ends, side="right")
         return first, np.maximum(last, first)
 
-    def cue_hits(self, first: int, last: int) -> list[tuple[Cue, int, int]]:
-        """find_cues of the words first..last−1, looking only at the words where a cue can start."""
+    def cue_hits_of(self, first, last) -> list[list[tuple[Cue, int, int]]]:
+        """Per span of words first[i]..last[i]−1, find_cues of its words, looking only at the words
+        where a cue can start (found for all spans at once)."""
         if self._cue_positions is None:
             self._cue_positions = np.flatnonzero(self._flags(_CUE_START))
-        a, b = np.searchsorted(self._cue_positions, [first, last])
-        if a == b:
-            return []
-        return _cue_hits(self.stems, self.starts, self.ends, self._cue_positions[a:b].tolist(), last)
+        a = np.searchsorted(self._cue_positions, first).tolist()
+        b = np.searchsorted(self._cue_positions, last).tolist()
+        positions, limits = self._cue_positions, np.asarray(last).tolist()
+        return [_cue_hits(self.stems, self.starts, self.ends, positions[i:j].tolist(), limit) if i < j else []
+                for i, j, limit in zip(a, b, limits)]
 
     def integration_words(self) -> int:
         return int(np.count_nonzero(self.integration))
