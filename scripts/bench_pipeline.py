@@ -441,6 +441,37 @@ def profile(nlp, articles: list[Article], workdir: Path, top: int) -> str:
     return out.getvalue()
 
 
+def scaling_runs(args, env: dict, sizes: list[int], workdir: Path) -> list[tuple[int, dict]]:
+    """`analyze --workers K` on corpora of each size: wall time and peak memory."""
+    scaling = []
+    for n in sizes:
+        make_db(build_corpus(n, args.texts, args.seed + 2), workdir / f"scaling{n}.db")
+        scaling.append((n, whole_run(workdir / f"scaling{n}.db", workdir, args.scaling_workers, env, args.batch_size)))
+        print(f"{n} articles: {scaling[-1][1]['peak_rss'] / 2**20:.0f} MB", file=sys.stderr)
+    return scaling
+
+
+def memory_only(args, env: dict, sizes: list[int]) -> None:
+    """--memory-only: the memory table alone (a 100,000-article run takes half an hour)."""
+    with tempfile.TemporaryDirectory(prefix="bench_pipeline_") as tmp:
+        scaling = scaling_runs(args, env, sizes, Path(tmp))
+    lines = [f"## Peak memory as the corpus grows (`scripts/bench_pipeline.py --memory-only`), "
+             f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC", "",
+             f"- machine: {machine()}",
+             f"- command: `python scripts/bench_pipeline.py --memory-only --memory-sizes {args.memory_sizes}"
+             f" --scaling-workers {args.scaling_workers}`", "",
+             f"| articles (--workers {args.scaling_workers}) | wall s | CPU s | peak memory | `analyze` reported |",
+             "| ---: | ---: | ---: | ---: | --- |"]
+    for n, run in scaling:
+        lines.append(f"| {n:,} | {run['wall']:.1f} | {run['cpu']:.1f} | {run['peak_rss'] / 2**20:,.0f} MB | "
+                     f"{run['output']} |")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if not args.no_append:
+        with args.out.open("a", encoding="utf-8") as out:
+            out.write("\n" + text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=2000, help="articles in the whole runs")
@@ -450,6 +481,8 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--memory-sizes", default="", help="comma-separated corpus sizes: peak memory as N grows")
     parser.add_argument("--scaling-workers", type=int, default=2)
+    parser.add_argument("--memory-only", action="store_true",
+                        help="only the whole runs of --memory-sizes (peak memory as N grows), no speed tables")
     parser.add_argument("--texts", type=Path, default=DEV_TEXTS, help="folder of .txt development texts")
     parser.add_argument("--model", type=Path, help="trained pipeline (default: models/de_presse or PRESSE_MODEL)")
     parser.add_argument("--seed", type=int, default=8)
@@ -467,6 +500,8 @@ def main() -> None:
     nlp = load_nlp(str(model) if args.model else None)
     workers = [int(w) for w in args.workers.split(",") if w]
     sizes = [int(n) for n in args.memory_sizes.split(",") if n]
+    if args.memory_only:
+        return memory_only(args, env, sizes)
     with tempfile.TemporaryDirectory(prefix="bench_pipeline_") as tmp:
         workdir = Path(tmp)
         stage_corpus = build_corpus(args.stage_articles, args.texts, args.seed)
@@ -492,12 +527,7 @@ def main() -> None:
             runs.append(whole_run(template, workdir, k, env, args.batch_size))
             print(f"--workers {k}: {runs[-1]['output']} in {runs[-1]['wall']:.1f} s; CPU s by process: "
                   + ", ".join(f"{c:.1f}" for c in runs[-1]["cpu_by_process"]), file=sys.stderr)
-        scaling = []
-        for n in sizes:
-            make_db(build_corpus(n, args.texts, args.seed + 2), workdir / f"scaling{n}.db")
-            scaling.append((n, whole_run(workdir / f"scaling{n}.db", workdir, args.scaling_workers, env,
-                                         args.batch_size)))
-            print(f"{n} articles: {scaling[-1][1]['peak_rss'] / 2**20:.0f} MB", file=sys.stderr)
+        scaling = scaling_runs(args, env, sizes, workdir)
     text = report(args, nlp, model, stage_tokens, stages, load, runs, run_tokens, args.articles, scaling)
     text += report_timed_run(timed, run_tokens, args.articles)
     print(text)
