@@ -14,8 +14,8 @@ from presse_mining import taxonomy
 from presse_mining.cli import cli
 from presse_mining.errors import PresseError
 from presse_mining.nlp.fieldclf import FieldClassifier, default_model_dir
-from presse_mining.nlp.fieldfeatures import (FeatureSettings, Tokens, char_text, find_cues, integration_words,
-                                             paragraphs, sentences, title_fields)
+from presse_mining.nlp.fieldfeatures import (WORD_TYPES, FeatureSettings, Tokens, char_text, find_cues,
+                                             integration_words, paragraphs, sentences, title_fields)
 from presse_mining.nlp.fieldtrain import Example, TrainSettings, cross_validate, train
 
 FIELDS = ["sport", "flucht_asyl", "bildung_sprache"]
@@ -160,6 +160,22 @@ def test_features_of_spans_are_the_vectorisers_features(tiny_model):
                       cue, np.log1p([[integration_words(p)] for p in pieces]), np.zeros((len(pieces), len(FIELDS)))])
     assert fast.shape == slow.shape and abs(fast - slow).max() < 1e-5
     assert [[c.text for c, _, _ in h] for h in hits] == [[c.text for c, _, _ in find_cues(p)] for p in pieces]
+
+
+def test_features_stay_the_same_when_the_word_types_start_afresh(tiny_model, monkeypatch):
+    """Past its limit the table of word types starts afresh, so that memory stays bounded on an
+    endless stream; the features must not change, not even for a text tokenised before that."""
+    features = tiny_model.features
+    texts = [e.text for e in synthetic_examples(count=6, seed=7)]
+    expected = [features.transform_spans(Tokens.of(t), paragraphs(t))[0].toarray() for t in texts]
+    monkeypatch.setattr(WORD_TYPES, "LIMIT", 40)   # fewer than the distinct words of one text
+    WORD_TYPES.clear()
+    early, generation = Tokens.of(texts[0]), WORD_TYPES.generation
+    later = [features.transform_spans(Tokens.of(t), paragraphs(t))[0].toarray() for t in texts[1:]]
+    assert WORD_TYPES.generation > generation   # it did start afresh
+    again = features.transform_spans(early, paragraphs(texts[0]))[0].toarray()
+    for found, wanted in zip([again] + later, expected):
+        assert np.array_equal(found, wanted)
 
 
 def _assert_evidence_carries_cues(text: str, fields: list[dict]) -> None:

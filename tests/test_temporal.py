@@ -250,3 +250,26 @@ def test_since_and_last_point_back_from_the_publication_date():
 
 def test_numeric_date_at_the_end_of_a_sentence():
     assert values("Olpe, 14.08.2017. Die Partner trafen sich am 17.01.2013.") == ["2017-08-14", "2013-01-17"]
+
+
+ANCHOR_TEXTS = [
+    "Mittwoch, den 11. Mai 2016 um 14.30 Uhr", "Mittwoch,  den\n 11.05.2013", "am Montag,11. Mai", "Anfang\t2013",
+    "seit 2014/15 und von 2010 bis 2012", "vom 3. bis 5. Mai 2013", "VOM 3.-5.5.2013", "Ab 14.30 bis 17 Uhr",
+    "1., 2. und 3. Mai", "x2013 a1.1.2013 _2013 §2013", "Samstag, 1. 2. 2013", "14:30-16:00", "Ende 12/2013",
+    "MÄRZ 2013, im März, Im MÄRZ, seit  März", "jeden Montag und mittwochs", "Gmail Mai 2013 Maimarkt",
+    "vom Juli bis Oktober 2010", "Januar–März", "kommenden SAMSTAGabend", "Ende Mai. 2013", "für\tMai",
+    # letters that re.IGNORECASE equates with i and s, and one that lower() turns into two letters
+    "ſamstag, 3. Mai", "İm März 2013 am Montag", "ımmer Montag",
+]
+
+
+@pytest.mark.parametrize("text", ANCHOR_TEXTS)
+def test_anchored_patterns_find_what_a_full_scan_finds(text):
+    """The anchored patterns are tried only at digit runs, month and weekday names and the words
+    before them; they must find exactly what scanning every position finds."""
+    from presse_mining.nlp.temporal import _ANCHORED, _Scanner
+
+    scanner = _Scanner(text)
+    for pattern in _ANCHORED:
+        full = [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
+        assert [(m.span(), m.groupdict()) for m in scanner(pattern)] == full, pattern.pattern[:60]
