@@ -447,7 +447,9 @@ class _WordTypes:
 
     def __init__(self):
         self.generation = 0
-        self.lock = threading.Lock()   # Dask workers may run threads
+        # one thread per process is the design (README: dask worker --nthreads 1); the lock only
+        # keeps the table whole should two threads add words at once
+        self.lock = threading.Lock()
         self.clear()
 
     def clear(self) -> None:
@@ -457,19 +459,22 @@ class _WordTypes:
         self.folded: list[str] = []
         self.flags = np.zeros(4096, dtype=np.uint8)
 
-    def ids(self, words: list[str]) -> np.ndarray:
-        ids = np.fromiter(map(self.index.get, words, repeat(-1)), np.int64, len(words))
+    def ids(self, words: list[str]) -> tuple[np.ndarray, int]:
+        """The words' type numbers, adding the new ones, and the generation they belong to."""
+        generation, index = self.generation, self.index
+        ids = np.fromiter(map(index.get, words, repeat(-1)), np.int64, len(words))
         missing = np.flatnonzero(ids < 0)
         if len(missing):
             with self.lock:
-                new = {words[i] for i in missing}.difference(self.index)
+                new = set(words).difference(self.index)
                 if len(self.index) + len(new) > self.LIMIT:
                     self.clear()
                     new = set(words)
                 for word in sorted(new):   # sorted: the same numbers whatever the set order
                     self._add(word)
                 ids = np.fromiter(map(self.index.__getitem__, words), np.int64, len(words))
-        return ids
+                generation = self.generation
+        return ids, generation
 
     def _add(self, word: str) -> None:
         index = len(self.stems)
@@ -522,7 +527,7 @@ class _TypeColumns:
         """Cover every word type numbered so far."""
         if self.generation == WORD_TYPES.generation and self.size == len(WORD_TYPES.stems):
             return
-        with self.lock:
+        with self.lock, WORD_TYPES.lock:   # no word is added while the table catches up
             if self.generation != WORD_TYPES.generation:
                 self._clear()
             word_columns, char_columns = self.features._word_columns, self.features._char_columns
@@ -605,12 +610,12 @@ class Tokens:
         words = pieces[1::2]
         bounds = np.cumsum(np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)))   # where each piece ends
         starts, ends = bounds[0:-1:2].copy(), bounds[1::2].copy()   # a word starts where the piece before it ends
-        return cls(text, starts, ends, words, WORD_TYPES.ids(words), WORD_TYPES.generation)
+        return cls(text, starts, ends, words, *WORD_TYPES.ids(words))
 
     def ids(self) -> np.ndarray:
         """The words' type numbers (numbered afresh if the types started afresh since)."""
         if self._generation != WORD_TYPES.generation:
-            self._ids, self._generation = WORD_TYPES.ids(self.words), WORD_TYPES.generation
+            self._ids, self._generation = WORD_TYPES.ids(self.words)
             self._columns.clear()
         return self._ids
 
