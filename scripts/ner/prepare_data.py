@@ -68,7 +68,7 @@ def read_columns(path: Path, word_col: int, tag_col: int, skip=("#", "-DOCSTART-
         cols = line.split("\t")
         if len(cols) <= max(word_col, tag_col):
             cols = line.split()
-        if len(cols) <= max(word_col, tag_col):
+        if len(cols) <= max(word_col, tag_col) or not cols[word_col]:   # ZEFYS has empty OCR tokens
             continue
         sentence.append((cols[word_col], cols[tag_col]))
     if sentence:
