@@ -234,6 +234,7 @@ def main() -> None:
     parser.add_argument("--wikiann-limit", type=int, default=2000, help="0: all sentences")
     parser.add_argument("--wikiann-dev", action="store_true", help="add WikiANN dev (10,000 silver sentences)")
     parser.add_argument("--zefys", action="store_true", help="add the historic-newspaper set (noisy OCR)")
+    parser.add_argument("--zefys-splits", default="train", help="which of its splits, comma-separated: train,dev,test")
     args = parser.parse_args()
 
     nlp = spacy.blank("de")
@@ -250,7 +251,8 @@ def main() -> None:
         + external(vocab, "europarl", DATA / "europarl_ner_de" / "dev.tsv", 0, 4, iob1=True),
     }
     if args.zefys:
-        parts["zefys"] = external(vocab, "zefys", DATA / "zefys_de" / "train.tsv", 0, 1)
+        parts["zefys"] = [doc for split in args.zefys_splits.split(",")
+                          for doc in external(vocab, "zefys", DATA / "zefys_de" / f"{split}.tsv", 0, 1)]
     annotated = indomain(nlp, ROOT / "corpus" / "annotations" / "entities")
     ids = sorted(annotated)
     random.Random(13).shuffle(ids)
