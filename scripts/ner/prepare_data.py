@@ -47,11 +47,12 @@ MAPS = {
         "location-route": MISSING, "org-position": MISSING,
     },
     "zefys": {"PER": "PER", "ORG": "ORG", "LOC": "LOC"},
+    "europeana": {"PER": "PER", "ORG": "ORG", "LOC": "LOC"},
 }
 # Sources that tag place derivations (`deutschen`, `Berliner`) and directions as LOC.
-PLACE_DERIVATIONS_AS_LOC = {"wikiann", "smartdata", "mobie", "zefys"}
+PLACE_DERIVATIONS_AS_LOC = {"wikiann", "smartdata", "mobie", "zefys", "europeana"}
 # Sources without a MISC class: their O tokens may hide MISC names.
-NO_MISC = {"wikiann", "smartdata", "mobie", "zefys"}
+NO_MISC = {"wikiann", "smartdata", "mobie", "zefys", "europeana"}
 
 
 def read_columns(path: Path, word_col: int, tag_col: int, skip=("#", "-DOCSTART-")):
@@ -233,8 +234,10 @@ def main() -> None:
     parser.add_argument("--dev-texts", type=int, default=24, help="in-domain texts held out for dev")
     parser.add_argument("--wikiann-limit", type=int, default=2000, help="0: all sentences")
     parser.add_argument("--wikiann-dev", action="store_true", help="add WikiANN dev (10,000 silver sentences)")
-    parser.add_argument("--zefys", action="store_true", help="add the historic-newspaper set (noisy OCR)")
-    parser.add_argument("--zefys-splits", default="train", help="which of its splits, comma-separated: train,dev,test")
+    parser.add_argument("--historic", default="zefys",
+                        help="historic newspapers (OCR) to add, comma-separated: zefys (all three splits; "
+                             "GermEval +0.02, runs 27-31 of docs/evaluation.md), europeana (the Tessmann and "
+                             "Berlin parts), or none")
     args = parser.parse_args()
 
     nlp = spacy.blank("de")
@@ -250,9 +253,13 @@ def main() -> None:
         "europarl": external(vocab, "europarl", DATA / "europarl_ner_de" / "train.tsv", 0, 4, iob1=True)
         + external(vocab, "europarl", DATA / "europarl_ner_de" / "dev.tsv", 0, 4, iob1=True),
     }
-    if args.zefys:
-        parts["zefys"] = [doc for split in args.zefys_splits.split(",")
+    historic = set(args.historic.split(",")) - {"none", ""}
+    if "zefys" in historic:
+        parts["zefys"] = [doc for split in ("train", "dev", "test")
                           for doc in external(vocab, "zefys", DATA / "zefys_de" / f"{split}.tsv", 0, 1)]
+    if "europeana" in historic:
+        parts["europeana"] = [doc for part in ("lft.sent", "sbb.clean.sent") for doc in
+                              external(vocab, "europeana", DATA / "europeana_newspapers_de" / "derived" / f"enp_DE.{part}.tsv", 0, 1)]
     annotated = indomain(nlp, ROOT / "corpus" / "annotations" / "entities")
     ids = sorted(annotated)
     random.Random(13).shuffle(ids)
