@@ -630,10 +630,6 @@ class Tokens:
         return self._stems
 
     @property
-    def folded(self) -> list[str]:
-        return [WORD_TYPES.folded[i] for i in self.ids().tolist()]
-
-    @property
     def integration(self) -> np.ndarray:
         return self._flags(_INTEGRATION)
 

@@ -161,19 +161,14 @@ _ANY_YEAR = re.compile(_YEAR)
 
 
 def _has_words(*words: str):
-    return lambda text, folded: any(word in folded for word in words)
+    return lambda text, lowered: any(word in lowered for word in words)
 
 
 _NEEDS = {
-    QUARTER_RE: lambda text, folded: _ANY_YEAR.search(text) is not None and ("quartal" in folded or "halbjahr" in folded),
+    QUARTER_RE: lambda text, lowered: _ANY_YEAR.search(text) is not None and ("quartal" in lowered or "halbjahr" in lowered),
     SEASON_RE: _has_words("frühjahr", "frühling", "sommer", "herbst", "winter"),
     RELATIVE_RE: _has_words("gestern", "heute", "morgen"),
 }
-
-
-def _folded(text: str) -> str:
-    """The text as re.IGNORECASE compares it: case-folded, dotless and dotted i read as i."""
-    return text.casefold().replace("ı", "i").replace("\u0307", "")
 
 
 # Where a pattern's matches can begin: at an anchor (a run of digits, a month or weekday name) or
@@ -199,13 +194,12 @@ class _Scanner:
 
     def __init__(self, text: str):
         self.text = text
-        self.folded = _folded(text)
+        self.lowered = text.lower()   # the gates' and the name anchors' view (no letter of theirs folds otherwise)
         self._starts: dict[tuple[str, int], list[int] | None] = {}
-        self._lowered: str | None = None
 
     def __call__(self, pattern: re.Pattern):
         needs = _NEEDS.get(pattern)
-        if needs is not None and not needs(self.text, self.folded):
+        if needs is not None and not needs(self.text, self.lowered):
             return ()
         starts = self.starts(*_ANCHORED[pattern]) if pattern in _ANCHORED else None
         if starts is None:
@@ -231,9 +225,7 @@ class _Scanner:
     def _anchors(self, anchor: str) -> list[int] | None:
         if anchor == "digits":
             return [m.start() for m in _DIGIT_RUN.finditer(self.text)]
-        if self._lowered is None:
-            self._lowered = self.text.lower()
-        lowered = self._lowered
+        lowered = self.lowered
         if len(lowered) != len(self.text) or any(c in self.text for c in _CASE_SPECIAL):
             return None
         found = []
