@@ -478,8 +478,7 @@ class _WordTypes:
 
     def _add(self, word: str) -> None:
         index = len(self.stems)
-        if index == len(self.flags):
-            self.flags = np.concatenate([self.flags, np.zeros_like(self.flags)])
+        self.flags = _with_room(self.flags, index + 1)
         word_stem = stem(word)
         self.stems.append(word_stem)
         self.folded.append(fold(word))
@@ -489,6 +488,13 @@ class _WordTypes:
 
 
 WORD_TYPES = _WordTypes()
+
+
+def _with_room(array: np.ndarray, needed: int) -> np.ndarray:
+    """The array, doubled until it holds `needed` items (amortised growth of the type tables)."""
+    while needed > len(array):
+        array = np.concatenate([array, np.zeros_like(array)])
+    return array
 
 
 class _TypeColumns:
@@ -534,13 +540,10 @@ class _TypeColumns:
             ngram = self.features.settings.char_ngram
             stems_, folded = WORD_TYPES.stems, WORD_TYPES.folded
             for index in range(self.size, len(stems_)):
-                if index == len(self.word):
-                    for name in ("word", "pair_stem", "char_start", "char_length"):
-                        array = getattr(self, name)
-                        setattr(self, name, np.concatenate([array, np.zeros_like(array)]))
+                for name in ("word", "pair_stem", "char_start", "char_length"):
+                    setattr(self, name, _with_room(getattr(self, name), index + 1))
                 found = [c for c in map(char_columns.get, _char_wb_ngrams(folded[index], ngram)) if c is not None]
-                while self.used + len(found) > len(self.flat):
-                    self.flat = np.concatenate([self.flat, np.zeros_like(self.flat)])
+                self.flat = _with_room(self.flat, self.used + len(found))
                 self.word[index] = word_columns.get(stems_[index], -1)
                 self.pair_stem[index] = self.pair_stems.get(stems_[index], -1)
                 self.char_start[index], self.char_length[index] = self.used, len(found)

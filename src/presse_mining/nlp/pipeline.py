@@ -43,7 +43,7 @@ def load_nlp(model: str | None = None) -> Language:
     else:
         log.warning("no trained pipeline at %s: using a blank German pipeline (no statistical NER)", path)
         nlp = spacy.blank("de")
-    if not nlp.has_pipe("parser") and not nlp.has_pipe("senter") and not nlp.has_pipe("sentencizer"):
+    if not any(nlp.has_pipe(name) for name in ("parser", "senter", "sentencizer")):
         nlp.add_pipe("sentencizer", first=True)
     for name in RULE_COMPONENTS:
         if name in components.available() and not nlp.has_pipe(name):
