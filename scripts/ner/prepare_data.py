@@ -179,6 +179,29 @@ def external(vocab, name: str, path: Path, word_col: int, tag_col: int, iob1=Fal
     return docs
 
 
+def corpora(historic=("zefys",), wikiann_dev=False):
+    """The annotated corpora we train on, in order: (part, source, path, word column, tag column, IOB1)."""
+    rows = [
+        ("germeval_dev", "germeval", DATA / "germeval2014" / "NER-de-dev.tsv", 1, 2, False),
+        ("wikiann", "wikiann", DATA / "wikiann_panx_de" / "train-de.tsv", 0, 1, False),
+    ]
+    if wikiann_dev:
+        rows.append(("wikiann", "wikiann", DATA / "wikiann_panx_de" / "dev-de.tsv", 0, 1, False))
+    rows += [
+        ("smartdata", "smartdata", DATA / "smartdata_de" / "smartdata_v1_train_minus_v3devtest.conll", 0, 1, False),
+        ("smartdata", "smartdata", DATA / "smartdata_de" / "smartdata_v3_dev.conll", 0, 1, False),
+        ("mobie", "mobie", DATA / "mobie_de" / "train.conll2003", 0, 3, False),
+        ("europarl", "europarl", DATA / "europarl_ner_de" / "train.tsv", 0, 4, True),
+        ("europarl", "europarl", DATA / "europarl_ner_de" / "dev.tsv", 0, 4, True),
+    ]
+    if "zefys" in historic:
+        rows += [("zefys", "zefys", DATA / "zefys_de" / f"{split}.tsv", 0, 1, False) for split in ("train", "dev", "test")]
+    if "europeana" in historic:
+        rows += [("europeana", "europeana", DATA / "europeana_newspapers_de" / "derived" / f"enp_DE.{part}.tsv", 0, 1, False)
+                 for part in ("lft.sent", "sbb.clean.sent")]
+    return rows
+
+
 def text_path(text_id: str) -> Path:
     for p in (SHARED / "corpus-dev" / "texts" / f"{text_id}.txt", SHARED / "seeds" / f"{text_id}.txt"):
         if p.exists():
@@ -243,23 +266,10 @@ def main() -> None:
     nlp = spacy.blank("de")
     nlp.tokenizer = create_presse_tokenizer()(nlp)
     vocab = nlp.vocab
-    parts = {
-        "germeval_dev": external(vocab, "germeval", DATA / "germeval2014" / "NER-de-dev.tsv", 1, 2),
-        "wikiann": external(vocab, "wikiann", DATA / "wikiann_panx_de" / "train-de.tsv", 0, 1, limit=args.wikiann_limit)
-        + (external(vocab, "wikiann", DATA / "wikiann_panx_de" / "dev-de.tsv", 0, 1) if args.wikiann_dev else []),
-        "smartdata": external(vocab, "smartdata", DATA / "smartdata_de" / "smartdata_v1_train_minus_v3devtest.conll", 0, 1)
-        + external(vocab, "smartdata", DATA / "smartdata_de" / "smartdata_v3_dev.conll", 0, 1),
-        "mobie": external(vocab, "mobie", DATA / "mobie_de" / "train.conll2003", 0, 3),
-        "europarl": external(vocab, "europarl", DATA / "europarl_ner_de" / "train.tsv", 0, 4, iob1=True)
-        + external(vocab, "europarl", DATA / "europarl_ner_de" / "dev.tsv", 0, 4, iob1=True),
-    }
-    historic = set(args.historic.split(",")) - {"none", ""}
-    if "zefys" in historic:
-        parts["zefys"] = [doc for split in ("train", "dev", "test")
-                          for doc in external(vocab, "zefys", DATA / "zefys_de" / f"{split}.tsv", 0, 1)]
-    if "europeana" in historic:
-        parts["europeana"] = [doc for part in ("lft.sent", "sbb.clean.sent") for doc in
-                              external(vocab, "europeana", DATA / "europeana_newspapers_de" / "derived" / f"enp_DE.{part}.tsv", 0, 1)]
+    parts = {}
+    for part, source, path, word_col, tag_col, iob1 in corpora(args.historic.split(","), args.wikiann_dev):
+        limit = args.wikiann_limit if path.name == "train-de.tsv" else None
+        parts.setdefault(part, []).extend(external(vocab, source, path, word_col, tag_col, iob1=iob1, limit=limit))
     annotated = indomain(nlp, ROOT / "corpus" / "annotations" / "entities")
     ids = sorted(annotated)
     random.Random(13).shuffle(ids)

@@ -36,7 +36,10 @@ from spacy.util import filter_spans
 from . import docview
 
 KREIS_WORDS = ["Kreis", "Kreises", "Landkreis", "Landkreises", "Kreis-", "Rhein-Kreis"]
-PLACE_CUES = {"in", "im", "aus", "nach", "bei", "von", "Stadt", "Gemeinde", "Stadt-", "Kreisstadt", "Hansestadt"}
+PLACE_CUES = {"in", "aus", "nach", "bei", "von", "Stadt", "Gemeinde", "Stadt-", "Kreisstadt", "Hansestadt"}
+# A German town takes no article: after one (`die Burg`, `im Osten`, `vom Stein`) the word is a noun.
+ARTICLES = {"der", "die", "das", "dem", "den", "des", "ein", "eine", "einem", "einen", "einer", "eines",
+            "im", "am", "vom", "zum", "zur", "beim", "ins", "ans", "aufs", "übers"}
 
 
 def _data(name: str):
@@ -78,8 +81,12 @@ def _adjective_forms(word: str) -> set[str]:
     return {word}
 
 
+def _singular_forms(word: str) -> set[str]:
+    return {word, word + "s", word + "es"}
+
+
 def _noun_forms(word: str) -> set[str]:
-    forms = {word, word + "s", word + "es", word + "n", word + "en"}
+    forms = _singular_forms(word) | {word + "n", word + "en"}
     if word.endswith("bund"):
         forms |= {word[:-4] + "bünde", word[:-4] + "bünden"}
     if word.endswith("zentrum"):
@@ -191,14 +198,17 @@ def build_matchers(nlp: Language):
     single_places = {n for n in names["towns"] | names["kreise"] if " " not in n and "(" not in n}
     single_places |= {f for k in names["kreise"] if k.endswith("kreis") for f in kreis_forms(k)}
     adjective_kreis = {f.split()[0] for k in names["kreise"] if " " in k and k.endswith("Kreis") for f in kreis_forms(k)}
-    heads, attaching = PhraseMatcher(nlp.vocab), set()
+    heads, attaching, plurals = PhraseMatcher(nlp.vocab), set(), set()
     with _data("institutions.tsv") as handle:
         rows = [line.rstrip("\n").split("\t") for line in handle if line.strip() and not line.startswith("#")]
     for head, attach in rows:
         heads.add(head, [Doc(nlp.vocab, words=words) for words in head_phrases(head)])
         if attach == "yes":
             attaching.add(head)
-    return heads, attaching, PlaceAttachment(single_places, adjective_kreis), kreis_matcher, sure, cued
+        last = head.split()[-1]
+        if last[:1].isupper() and len(last) > 4:   # abbreviations (AWO, VHS) have no plural
+            plurals |= _noun_forms(last) - _singular_forms(last)
+    return heads, attaching, plurals, PlaceAttachment(single_places, adjective_kreis), kreis_matcher, sure, cued
 
 
 FACILITY_ENDINGS = ("schule", "gymnasium", "kolleg", "realschule", "hauptschule", "gesamtschule", "kita",
@@ -212,7 +222,10 @@ def person_first_names() -> frozenset[str]:
         lines = [line for line in handle if not line.startswith("#")]
     names = {row["name"] for row in csv.DictReader(lines, delimiter="\t")}
     towns = {n.lower() for n in place_names()["towns"]}
-    return frozenset(n for n in names if n.lower() not in ambiguous_words() and n.lower() not in towns and len(n) > 2)
+    with _data("first_name_words.txt") as handle:
+        otherwise = {line.strip() for line in handle if line.strip() and not line.startswith("#")}
+    return frozenset(n for n in names if n.lower() not in ambiguous_words() and n.lower() not in towns
+                     and n not in otherwise and len(n) > 2)
 
 
 @lru_cache(maxsize=100_000)
@@ -267,15 +280,18 @@ def _split_at_line_breaks(ents: list[Span]) -> list[Span]:
 
 class EntityRules:
     def __init__(self, nlp: Language, overwrite_institutions: bool = True):
-        self.heads, self.attaching, self.attachment, self.kreise, self.towns, self.cued = build_matchers(nlp)
+        self.heads, self.attaching, self.plurals, self.attachment, self.kreise, self.towns, self.cued = build_matchers(nlp)
         self.overwrite_institutions = overwrite_institutions
         self.town_names = set(place_names()["towns"])
 
     def _institutions(self, doc: Doc) -> list[Span]:
         spans = []
         for match_id, start, end in self.heads(doc):
+            head_end = end
             if doc.vocab.strings[match_id] in self.attaching:
                 end = self.attachment.end_after(doc, end)
+            if end == head_end and doc[end - 1].text in self.plurals:
+                continue   # `Integrationsräte` without a place: a generic plural, no name
             spans.append(Span(doc, start, end, label="ORG"))
         return filter_spans(spans)
 
@@ -290,22 +306,37 @@ class EntityRules:
         persons = _person_spans(doc)
         for person in persons:
             overlapping = [e for e in ents if e.start < person.end and person.start < e.end]
+            if not overlapping:
+                ents.append(person)
+                continue
             same = [e for e in overlapping if (e.start, e.end) == (person.start, person.end)]
             inside_per = all(e.label_ == "PER" and person.start <= e.start and e.end <= person.end for e in overlapping)
-            if same or (overlapping and inside_per):
-                # the name lists win on identical boundaries, and a first name completes a surname
-                for e in overlapping:
-                    ents.remove(e)
-                ents.append(person)
-            elif not overlapping:
-                ents.append(person)
-        institutions = self._institutions(doc)
+            if same:
+                replacement = person   # the name lists win on identical boundaries
+            elif inside_per and len(overlapping) == 1 and overlapping[0].start > person.start:
+                # a first name completes the model's surname; the model's end stays, since the
+                # rule cannot tell a surname (`Weitkamps`) from the noun after it (`Leitung`)
+                replacement = Span(doc, person.start, overlapping[0].end, label="PER")
+            elif inside_per and len(overlapping) == 1 and len(overlapping[0]) == 1:
+                replacement = person   # the model found only the first name
+            else:
+                continue
+            for e in overlapping:
+                ents.remove(e)
+            ents.append(replacement)
+        # a longer model name around a head term is the fuller name
+        # (`Diakonie Paderborn-Höxter`, `Arbeiterwohlfahrt Kreisverband Paderborn`)
+        institutions = [
+            span for span in self._institutions(doc)
+            if not any(e.start <= span.start and span.end <= e.end and len(e) > len(span) for e in ents)
+        ]
         if institutions and self.overwrite_institutions:
             taken = {i for span in institutions for i in range(span.start, span.end)}
             # a model span that sticks out of an institution name is kept only if it does not overlap it
             ents = [e for e in ents if not any(i in taken for i in range(e.start, e.end))] + institutions
         places = [Span(doc, s, e, label="LOC") for _, s, e in self.kreise(doc)]
-        places += [Span(doc, s, e, label="LOC") for _, s, e in self.towns(doc)]
+        places += [Span(doc, s, e, label="LOC") for _, s, e in self.towns(doc)
+                   if s == 0 or doc[s - 1].lower_ not in ARTICLES]
         places += self._cued_places(doc)
         taken = {i for span in ents for i in range(span.start, span.end)}
         for span in filter_spans(places):
