@@ -261,6 +261,10 @@ def main() -> None:
                         help="historic newspapers (OCR) to add, comma-separated: zefys (all three splits; "
                              "GermEval +0.02, runs 27-31 of docs/evaluation.md), europeana (the Tessmann and "
                              "Berlin parts), or none")
+    parser.add_argument("--germeval-dev-holdout", type=int, default=0,
+                        help="GermEval dev sentences moved from train to dev, so the checkpoint is chosen on both genres")
+    parser.add_argument("--pseudo", type=Path, action="append", default=[],
+                        help="DocBin of machine-labelled text (scripts/ner/pseudo_label.py), added once")
     args = parser.parse_args()
 
     nlp = spacy.blank("de")
@@ -270,6 +274,15 @@ def main() -> None:
     for part, source, path, word_col, tag_col, iob1 in corpora(args.historic.split(","), args.wikiann_dev):
         limit = args.wikiann_limit if path.name == "train-de.tsv" else None
         parts.setdefault(part, []).extend(external(vocab, source, path, word_col, tag_col, iob1=iob1, limit=limit))
+    germeval_heldout = []
+    if args.germeval_dev_holdout:
+        order = list(range(len(parts["germeval_dev"])))
+        random.Random(17).shuffle(order)
+        held = set(order[: args.germeval_dev_holdout])
+        germeval_heldout = [d for i, d in enumerate(parts["germeval_dev"]) if i in held]
+        parts["germeval_dev"] = [d for i, d in enumerate(parts["germeval_dev"]) if i not in held]
+    for path in args.pseudo:
+        parts.setdefault("pseudo", []).extend(DocBin().from_disk(path).get_docs(vocab))
     annotated = indomain(nlp, ROOT / "corpus" / "annotations" / "entities")
     ids = sorted(annotated)
     random.Random(13).shuffle(ids)
@@ -285,7 +298,7 @@ def main() -> None:
     random.Random(7).shuffle(train)
     args.out.mkdir(parents=True, exist_ok=True)
     DocBin(docs=train, store_user_data=False).to_disk(args.out / "train.spacy")
-    DocBin(docs=indomain_dev).to_disk(args.out / "dev.spacy")
+    DocBin(docs=indomain_dev + germeval_heldout).to_disk(args.out / "dev.spacy")
 
     def count(docs):
         return {"docs": len(docs), "tokens": sum(len(d) for d in docs), "entities": sum(len(d.ents) for d in docs)}
@@ -293,6 +306,8 @@ def main() -> None:
     stats = {name: count(docs) for name, docs in parts.items()}
     stats["indomain_train"] = count(indomain_train) | {"texts": len(train_ids), "weight": args.indomain_weight}
     stats["indomain_dev"] = count(indomain_dev) | {"texts": len(dev_ids), "ids": dev_ids}
+    if germeval_heldout:
+        stats["germeval_dev_heldout"] = count(germeval_heldout)
     stats["train_total"] = count(train)
     (args.out / "stats.json").write_text(json.dumps(stats, indent=1), encoding="utf-8")
     print(json.dumps(stats, indent=1))

@@ -3,13 +3,16 @@
 Places: every German Kreis and municipality of the Destatis register (data/places.tsv)
 with the inflected forms press texts use (`des Kreises Soest`, `Märkischen Kreises`,
 `Rhein-Sieg-Kreises`). A municipality name that the training corpora also use as an
-ordinary lower-case word (Essen, Weil, Senden) is only taken after a place cue
-(`in`, `aus`, `Stadt`, ...). Places only fill gaps the statistical NER left.
+ordinary word (Essen, Weil, Senden, Saal) is only taken after a place cue (`in`, `aus`,
+`Stadt`, ...), and none after an article (`die Burg`, `im Norden`). Places only fill
+gaps the statistical NER left.
 
 Persons: a first name of the name lists (data/first_names.tsv) followed by one or
-two capitalised words is a person (`Dietmar Drabek`); where the model gave the same
-tokens another label, the name lists win. First names that are also places or
-ordinary words (data/common_words.txt) do not trigger this.
+two capitalised words is a person (`Dietmar Drabek`) where the model found nothing
+there; a first name completes the model's surname. The model's label and its end of a
+name stand (`San Francisco`, `Johanna Weitkamps Leitung`). First names that are also
+places or ordinary words (data/common_words.txt, data/first_name_words.txt) do not
+trigger this.
 
 Facilities named after their town (`Walburgis-Grundschule Werl`, `Berufskolleg
 Lippstadt`) name the town too: the span is split into the facility and the town.
@@ -18,7 +21,9 @@ Institutions: the head terms of data/institutions.tsv with their inflections, an
 place attached (`Kommunales Integrationszentrum des Kreises Olpe`, `Jobcenter Kreis
 Soest`, `Kreissportbund Siegen-Wittgenstein`). These are longer and surer than what
 the model finds, so they replace overlapping model spans (the model often finds only
-the place inside such a name).
+the place inside such a name), unless the model's name is the longer one around them
+(`Diakonie Paderborn-Höxter`). A plural head without a place (`Integrationsräte`) is
+a generic word, not a name.
 """
 from __future__ import annotations
 
@@ -309,11 +314,8 @@ class EntityRules:
             if not overlapping:
                 ents.append(person)
                 continue
-            same = [e for e in overlapping if (e.start, e.end) == (person.start, person.end)]
             inside_per = all(e.label_ == "PER" and person.start <= e.start and e.end <= person.end for e in overlapping)
-            if same:
-                replacement = person   # the name lists win on identical boundaries
-            elif inside_per and len(overlapping) == 1 and overlapping[0].start > person.start:
+            if inside_per and len(overlapping) == 1 and overlapping[0].start > person.start:
                 # a first name completes the model's surname; the model's end stays, since the
                 # rule cannot tell a surname (`Weitkamps`) from the noun after it (`Leitung`)
                 replacement = Span(doc, person.start, overlapping[0].end, label="PER")
