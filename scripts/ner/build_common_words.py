@@ -38,9 +38,9 @@ FIRST_NAMES = ROOT / "src" / "presse_mining" / "data" / "first_names.tsv"
 MIN_USES, MAX_SHARE = 3, 0.2
 
 
-def corpus_uses() -> tuple[Counter, Counter, Counter, Counter]:
-    """Per word form: uses starting a person name, inside one, inside any entity, all uses."""
-    person_start, person_inside, in_entity, total = Counter(), Counter(), Counter(), Counter()
+def corpus_uses() -> tuple[Counter, Counter, Counter]:
+    """Per word form: uses starting a person name, uses inside any entity, all uses."""
+    person_start, in_entity, total = Counter(), Counter(), Counter()
     for _, source, path, word_col, tag_col, iob1 in corpora():
         for sentence in read_columns(path, word_col, tag_col):
             tags = map_tags([t for _, t in sentence], MAPS[source], iob1=iob1)
@@ -52,9 +52,7 @@ def corpus_uses() -> tuple[Counter, Counter, Counter, Counter]:
                     in_entity[word] += 1
                 if tag == "B-PER":
                     person_start[word] += 1
-                elif tag == "I-PER":
-                    person_inside[word] += 1
-    return person_start, person_inside, in_entity, total
+    return person_start, in_entity, total
 
 
 def mostly_otherwise(word: str, wanted: Counter, total: Counter) -> bool:
@@ -82,7 +80,7 @@ def main() -> None:
     for name in ("first_names_female_faker.tsv", "first_names_male_faker.tsv", "last_names_faker.tsv"):
         for line in (gazetteer / name).open(encoding="utf-8"):
             words.add(line.split("\t", 1)[0].strip().lower())
-    person_start, person_inside, in_entity, total = corpus_uses()
+    person_start, in_entity, total = corpus_uses()
     words |= {n.lower() for n in names if mostly_otherwise(n, in_entity, total)}
     ambiguous = sorted(n.lower() for n in names if n.lower() in words)
     OUT.write_text("# Place names that are also ordinary German words or personal names (scripts/ner/build_common_words.py)\n"
@@ -90,9 +88,7 @@ def main() -> None:
     print(f"wrote {OUT}: {len(ambiguous)} of {len(names)} names are ambiguous")
     with FIRST_NAMES.open(encoding="utf-8") as handle:
         first = [row["name"] for row in csv.DictReader((l for l in handle if not l.startswith("#")), delimiter="\t")]
-    # a surname use (`Ahmed Ibrahim`) is no evidence either way: the rule starts at `Ahmed`
-    outside_surnames = total - person_inside
-    otherwise = sorted(n for n in first if mostly_otherwise(n, person_start, outside_surnames))
+    otherwise = sorted(n for n in first if mostly_otherwise(n, person_start, total))
     FIRST_NAME_WORDS.write_text(
         "# First names the annotated NER corpora mostly use otherwise: at least "
         f"{MIN_USES} uses, under {MAX_SHARE:.0%} of them starting a person name (scripts/ner/build_common_words.py)\n"

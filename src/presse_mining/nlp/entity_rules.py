@@ -8,11 +8,11 @@ ordinary word (Essen, Weil, Senden, Saal) is only taken after a place cue (`in`,
 gaps the statistical NER left.
 
 Persons: a first name of the name lists (data/first_names.tsv) followed by one or
-two capitalised words is a person (`Dietmar Drabek`) where the model found nothing
-there; a first name completes the model's surname. The model's label and its end of a
-name stand (`San Francisco`, `Johanna Weitkamps Leitung`). First names that are also
-places or ordinary words (data/common_words.txt, data/first_name_words.txt) do not
-trigger this.
+two capitalised words is a person (`Dietmar Drabek`); where the model gave the same
+tokens another label, the name lists win (`Orlando Hoetzel`, `Kim Il Sung`). A first
+name completes the model's surname, but the model's end of a name stands (`Johanna
+Weitkamps Leitung`). First names that are also places or ordinary words
+(data/common_words.txt, data/first_name_words.txt) do not trigger this.
 
 Facilities named after their town (`Walburgis-Grundschule Werl`, `Berufskolleg
 Lippstadt`) name the town too: the span is split into the facility and the town.
@@ -314,8 +314,11 @@ class EntityRules:
             if not overlapping:
                 ents.append(person)
                 continue
+            same = [e for e in overlapping if (e.start, e.end) == (person.start, person.end)]
             inside_per = all(e.label_ == "PER" and person.start <= e.start and e.end <= person.end for e in overlapping)
-            if inside_per and len(overlapping) == 1 and overlapping[0].start > person.start:
+            if same:
+                replacement = person   # the name lists win on identical boundaries
+            elif inside_per and len(overlapping) == 1 and overlapping[0].start > person.start:
                 # a first name completes the model's surname; the model's end stays, since the
                 # rule cannot tell a surname (`Weitkamps`) from the noun after it (`Leitung`)
                 replacement = Span(doc, person.start, overlapping[0].end, label="PER")
