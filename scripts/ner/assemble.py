@@ -42,6 +42,11 @@ def main(trained: str, target: str) -> None:
             {"name": "Destatis Gemeindeverzeichnis", "license": "dl-de/by-2.0"},
         ],
     })
+    # Every feature the model reads is a hash of the token's text, so the strings of all
+    # training words (259,000 with the machine-labelled pages: 4.4 MB) are dead weight;
+    # a Doc adds its own strings as it is made. Only the labels are kept.
+    labels = sorted({label for _, pipe in nlp.pipeline for label in getattr(pipe, "labels", ()) or ()})
+    nlp.vocab.strings._reset_and_load(labels)
     out = Path(target)
     card = out / "README.md"
     kept = card.read_text(encoding="utf-8") if card.exists() else None
