@@ -115,6 +115,7 @@ def main() -> None:
     for word, feats in features_of.items():
         vectors.add(word, row=row_of[feats])
     nlp.vocab.vectors = vectors
+    args.out.parent.mkdir(parents=True, exist_ok=True)   # a fresh clone has no training/ yet
     nlp.to_disk(args.out)
     print(json.dumps({"words": len(features_of), "rows": len(rows), "features": len(columns),
                       "flags": {k: len(v) for k, v in flags.items()}}))
