@@ -5,7 +5,7 @@
 # 474,000 words of German web pages; the shipped model is trained again from scratch on
 # the annotated corpora plus those pages. ROUNDS > 1 repeats that with the newest model as
 # the teacher (docs/evaluation.md, runs 32-39: one round is what is shipped).
-# About 25 minutes on one core (two trainings of 4,000 steps).
+# About 35 minutes on this 2-core machine (two trainings of 4,000 steps).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=.venv/bin/python
