@@ -43,12 +43,19 @@ from . import docview
 KREIS_WORDS = ["Kreis", "Kreises", "Landkreis", "Landkreises", "Kreis-", "Rhein-Kreis"]
 PLACE_CUES = {"in", "aus", "nach", "bei", "von", "Stadt", "Gemeinde", "Stadt-", "Kreisstadt", "Hansestadt"}
 # A German town takes no article: after one (`die Burg`, `im Osten`, `vom Stein`) the word is a noun.
-ARTICLES = {"der", "die", "das", "dem", "den", "des", "ein", "eine", "einem", "einen", "einer", "eines",
+# (Not identity.ARTICLES: that one also strips prepositions such as `in` and `von`, which are place cues here.)
+NO_TOWN_AFTER = {"der", "die", "das", "dem", "den", "des", "ein", "eine", "einem", "einen", "einer", "eines",
             "im", "am", "vom", "zum", "zur", "beim", "ins", "ans", "aufs", "übers"}
 
 
 def _data(name: str):
     return resources.files("presse_mining").joinpath("data", name).open(encoding="utf-8")
+
+
+def _word_list(name: str) -> frozenset[str]:
+    """A data file of one word per line, `#` comments skipped."""
+    with _data(name) as handle:
+        return frozenset(line.strip() for line in handle if line.strip() and not line.startswith("#"))
 
 
 @lru_cache(maxsize=1)
@@ -60,8 +67,7 @@ def places() -> list[dict]:
 @lru_cache(maxsize=1)
 def ambiguous_words() -> frozenset[str]:
     """Lower-case words of ordinary German: places named like them need a cue."""
-    with _data("common_words.txt") as handle:
-        return frozenset(line.strip() for line in handle if line.strip() and not line.startswith("#"))
+    return _word_list("common_words.txt")
 
 
 def kreis_forms(name: str) -> list[str]:
@@ -227,8 +233,7 @@ def person_first_names() -> frozenset[str]:
         lines = [line for line in handle if not line.startswith("#")]
     names = {row["name"] for row in csv.DictReader(lines, delimiter="\t")}
     towns = {n.lower() for n in place_names()["towns"]}
-    with _data("first_name_words.txt") as handle:
-        otherwise = {line.strip() for line in handle if line.strip() and not line.startswith("#")}
+    otherwise = _word_list("first_name_words.txt")
     return frozenset(n for n in names if n.lower() not in ambiguous_words() and n.lower() not in towns
                      and n not in otherwise and len(n) > 2)
 
@@ -341,7 +346,7 @@ class EntityRules:
             ents = [e for e in ents if not any(i in taken for i in range(e.start, e.end))] + institutions
         places = [Span(doc, s, e, label="LOC") for _, s, e in self.kreise(doc)]
         places += [Span(doc, s, e, label="LOC") for _, s, e in self.towns(doc)
-                   if s == 0 or doc[s - 1].lower_ not in ARTICLES]
+                   if s == 0 or doc[s - 1].lower_ not in NO_TOWN_AFTER]
         places += self._cued_places(doc)
         taken = {i for span in ents for i in range(span.start, span.end)}
         for span in filter_spans(places):
